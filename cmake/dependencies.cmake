@@ -1,0 +1,11 @@
+# Every third-party library comes from Debian's packages (scripts/bootstrap.sh).
+find_package(Threads REQUIRED)
+find_package(Boost 1.81 EXACT REQUIRED COMPONENTS json url)
+find_package(OpenSSL 3 REQUIRED)
+find_package(SQLite3 REQUIRED)
+find_package(fmt REQUIRED)
+find_package(PkgConfig REQUIRED)
+pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium)
+if(MIZAN_TESTS)
+  find_package(GTest REQUIRED)
+endif()

@@ -1,0 +1,30 @@
+# mizan_module(NAME DEPS ...): a static library from src/<NAME>/*.cpp (tests
+# excluded) and, when tests are on, mizan_<NAME>_tests from its *_test.cpp.
+function(mizan_warnings target)
+  target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic)
+  if(MIZAN_WERROR)
+    target_compile_options(${target} PRIVATE -Werror)
+  endif()
+endfunction()
+
+function(mizan_module name)
+  cmake_parse_arguments(M "" "" "DEPS;TEST_DEPS" ${ARGN})
+  file(GLOB sources CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/*.cpp)
+  file(GLOB tests CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/*_test.cpp)
+  if(tests)
+    list(REMOVE_ITEM sources ${tests})
+  endif()
+  add_library(mizan_${name} STATIC ${sources})
+  target_include_directories(mizan_${name} PUBLIC
+    ${PROJECT_SOURCE_DIR}/include ${PROJECT_SOURCE_DIR}/src)
+  target_link_libraries(mizan_${name} PUBLIC ${M_DEPS})
+  mizan_warnings(mizan_${name})
+  if(MIZAN_TESTS AND tests)
+    add_executable(mizan_${name}_tests ${tests})
+    target_link_libraries(mizan_${name}_tests PRIVATE mizan_${name} ${M_TEST_DEPS}
+      GTest::gtest GTest::gtest_main GTest::gmock)
+    mizan_warnings(mizan_${name}_tests)
+    gtest_discover_tests(mizan_${name}_tests DISCOVERY_TIMEOUT 60
+      PROPERTIES ENVIRONMENT "MIZAN_SOURCE_DIR=${PROJECT_SOURCE_DIR}")
+  endif()
+endfunction()

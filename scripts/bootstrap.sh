@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Installs every Debian package Mizan needs to build, test and benchmark.
+# Idempotent: packages already present are skipped, so it is cheap to re-run.
+#   scripts/bootstrap.sh          build + run the reference app
+#   scripts/bootstrap.sh --test   also test tools, services and the browser
+set -euo pipefail
+
+build_pkgs=(
+  build-essential cmake ninja-build pkg-config
+  libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
+  libssl-dev libsqlite3-dev libsodium-dev libfmt-dev libcli11-dev
+  nodejs npm
+)
+test_pkgs=(
+  libgtest-dev libgmock-dev clang-14 libclang-rt-14-dev clang-format
+  wrk redis-server postgresql libpq-dev libhiredis-dev chromium
+)
+
+wanted=("${build_pkgs[@]}")
+if [[ "${1:-}" == "--test" ]]; then wanted+=("${test_pkgs[@]}"); fi
+
+missing=()
+for p in "${wanted[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+# node and npm may come from outside Debian's packages; accept any Node >= 20.
+if command -v node >/dev/null && node -e 'process.exit(+process.versions.node.split(".")[0] >= 20 ? 0 : 1)'; then
+  missing=("${missing[@]/nodejs/}"); missing=("${missing[@]/npm/}")
+fi
+read -r -a missing <<<"${missing[*]}"
+
+if ((${#missing[@]})); then
+  echo "bootstrap: installing ${missing[*]}"
+  sudo_cmd=(); [[ $(id -u) -ne 0 ]] && sudo_cmd=(sudo)
+  export DEBIAN_FRONTEND=noninteractive
+  "${sudo_cmd[@]}" apt-get update -qq
+  "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+echo "bootstrap: all packages present"

@@ -1,0 +1,26 @@
+#include "core/crypto.hpp"
+
+#include <gtest/gtest.h>
+
+using namespace mizan::crypto;
+
+// RFC 4231, test cases 1 and 2.
+TEST(HmacSha256, Rfc4231Vectors) {
+  EXPECT_EQ(to_hex(hmac_sha256(std::string(20, '\x0b'), "Hi There")),
+            "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7");
+  EXPECT_EQ(to_hex(hmac_sha256("Jefe", "what do ya want for nothing?")),
+            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+}
+
+TEST(ConstantTimeEqual, ComparesContentAndLength) {
+  EXPECT_TRUE(constant_time_equal("abc", "abc"));
+  EXPECT_FALSE(constant_time_equal("abc", "abd"));
+  EXPECT_FALSE(constant_time_equal("abc", "ab"));
+  EXPECT_TRUE(constant_time_equal("", ""));
+}
+
+TEST(RandomToken, IsHexOfRequestedEntropyAndVaries) {
+  const auto a = random_token(16), b = random_token(16);
+  EXPECT_EQ(a.size(), 32u);
+  EXPECT_NE(a, b);
+}
