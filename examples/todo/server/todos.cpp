@@ -1,0 +1,211 @@
+#include "todos.hpp"
+
+#include <mizan/call.hpp>
+
+#include <fmt/format.h>
+
+namespace todo_app {
+namespace {
+
+inline constexpr mizan::context todos{"todos"};
+inline constexpr mizan::context todo{"todo"};
+inline constexpr mizan::context stats{"stats"};
+inline constexpr mizan::context leaderboard_ctx{"leaderboard"};
+inline constexpr mizan::context admin{"admin"};
+
+struct Todo {
+  std::int64_t id;
+  std::string title;
+  bool done;
+  std::string created_at;
+};
+BOOST_DESCRIBE_STRUCT(Todo, (), (id, title, done, created_at))
+
+struct TodoStats {
+  std::int64_t total;
+  std::int64_t done;
+};
+BOOST_DESCRIBE_STRUCT(TodoStats, (), (total, done))
+
+struct PublicStats {
+  std::int64_t users;
+  std::int64_t todos;
+};
+BOOST_DESCRIBE_STRUCT(PublicStats, (), (users, todos))
+
+struct LeaderboardRow {
+  std::string username;
+  std::int64_t done;
+};
+BOOST_DESCRIBE_STRUCT(LeaderboardRow, (), (username, done))
+
+struct AdminOverview {
+  std::int64_t users;
+  std::int64_t staff;
+  std::int64_t todos;
+  std::int64_t done;
+};
+BOOST_DESCRIBE_STRUCT(AdminOverview, (), (users, staff, todos, done))
+
+struct Deleted {
+  std::int64_t deleted;
+};
+BOOST_DESCRIBE_STRUCT(Deleted, (), (deleted))
+
+struct IdArgs {
+  std::int64_t id;
+};
+BOOST_DESCRIBE_STRUCT(IdArgs, (), (id))
+
+struct AddTodoArgs {
+  std::string title;
+};
+BOOST_DESCRIBE_STRUCT(AddTodoArgs, (), (title))
+
+struct LeaderboardArgs {
+  std::optional<std::int64_t> limit;
+  std::optional<std::int64_t> min_done;
+};
+BOOST_DESCRIBE_STRUCT(LeaderboardArgs, (), (limit, min_done))
+
+constexpr const char* todo_columns = "SELECT id, title, done, created_at FROM todos";
+
+std::vector<Todo> list_todos(mizan::call& c) {
+  return c.db().query<Todo>(fmt::format("{} WHERE user_id = ? ORDER BY id", todo_columns),
+                            c.require_user().id);
+}
+
+TodoStats todo_stats(mizan::call& c) {
+  return c.db().query_one<TodoStats>(
+      "SELECT count(*) AS total, coalesce(sum(done), 0) AS done FROM todos WHERE user_id = ?",
+      c.require_user().id);
+}
+
+Todo get_todo(mizan::call& c, const IdArgs& a) {
+  // Another user's todo is "not found", never "forbidden": ids reveal nothing.
+  return c.db().query_one<Todo>(fmt::format("{} WHERE id = ? AND user_id = ?", todo_columns), a.id,
+                                c.require_user().id);
+}
+
+Todo add_todo(mizan::call& c, const AddTodoArgs& a) {
+  auto& db = c.db();
+  db.exec(
+      "INSERT INTO todos (user_id, title, done, created_at) "
+      "VALUES (?, ?, 0, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))",
+      c.require_user().id, a.title);
+  return db.query_one<Todo>(fmt::format("{} WHERE id = ?", todo_columns), db.last_insert_rowid());
+}
+
+Todo toggle_todo(mizan::call& c, const IdArgs& a) {
+  auto& db = c.db();
+  const auto changed = db.exec("UPDATE todos SET done = 1 - done WHERE id = ? AND user_id = ?",
+                               a.id, c.require_user().id);
+  if (changed == 0) mizan::raise_not_found("Todo not found.");
+  return get_todo(c, a);
+}
+
+Deleted delete_todo(mizan::call& c, const IdArgs& a) {
+  const auto changed =
+      c.db().exec("DELETE FROM todos WHERE id = ? AND user_id = ?", a.id, c.require_user().id);
+  if (changed == 0) mizan::raise_not_found("Todo not found.");
+  return {a.id};
+}
+
+PublicStats public_stats(mizan::call& c) {
+  return c.db().query_one<PublicStats>(
+      "SELECT (SELECT count(*) FROM mizan_users) AS users, (SELECT count(*) FROM todos) AS todos");
+}
+
+std::vector<LeaderboardRow> leaderboard(mizan::call& c, const LeaderboardArgs& a) {
+  return c.db().query<LeaderboardRow>(
+      "SELECT u.username AS username, count(t.id) AS done FROM mizan_users u "
+      "JOIN todos t ON t.user_id = u.id AND t.done = 1 GROUP BY u.id "
+      "HAVING count(t.id) >= ? ORDER BY done DESC, u.username LIMIT ?",
+      a.min_done.value_or(0), a.limit.value_or(10));
+}
+
+AdminOverview admin_overview(mizan::call& c) {
+  return c.db().query_one<AdminOverview>(
+      "SELECT (SELECT count(*) FROM mizan_users) AS users,"
+      " (SELECT count(*) FROM mizan_users WHERE is_staff = 1) AS staff,"
+      " (SELECT count(*) FROM todos) AS todos,"
+      " (SELECT count(*) FROM todos WHERE done = 1) AS done");
+}
+
+std::string csv_field(const std::string& s) {
+  std::string out = "\"";
+  for (const char ch : s) {
+    if (ch == '"') out += '"';
+    out += ch;
+  }
+  // A leading =, +, - or @ would run as a formula in a spreadsheet.
+  if (!s.empty() && std::string_view("=+-@").find(s.front()) != std::string_view::npos) {
+    out.insert(1, "'");
+  }
+  return out + "\"";
+}
+
+mizan::http_response export_csv(mizan::call& c) {
+  std::string csv = "id,title,done,created_at\r\n";
+  for (const auto& t : list_todos(c)) {
+    csv += fmt::format("{},{},{},{}\r\n", t.id, csv_field(t.title), t.done ? "true" : "false",
+                       t.created_at);
+  }
+  return mizan::http_response::attachment(std::move(csv), "text/csv; charset=utf-8", "todos.csv");
+}
+
+mizan::http_response clear_done(mizan::call& c) {
+  c.db().exec("DELETE FROM todos WHERE user_id = ? AND done = 1", c.require_user().id);
+  return mizan::http_response::redirect("/");
+}
+
+}  // namespace
+
+void register_functions(mizan::registry& app) {
+  using mizan::auth_level;
+  using namespace std::chrono_literals;
+  auto by_id = [](const IdArgs& a, const auto&) { return mizan::params{{"id", a.id}}; };
+
+  app.add("list_todos", &list_todos).context(todos).auth(auth_level::user).private_();
+  app.add("todo_stats", &todo_stats).context(todos).auth(auth_level::user).private_();
+  app.add("get_todo", &get_todo).context(todo).auth(auth_level::user).private_();
+  app.add("add_todo", &add_todo)
+      .affects(todos)
+      .auth(auth_level::user)
+      .validate("title", {.required = true, .max_length = 200});
+  app.add("toggle_todo", &toggle_todo)
+      .affects(todos)
+      .affects(todo, by_id)
+      .auth(auth_level::user)
+      .websocket();
+  app.add("delete_todo", &delete_todo).affects(todos).affects(todo, by_id).auth(auth_level::user);
+  app.add("public_stats", &public_stats).context(stats).cache(5s);
+  app.add("leaderboard", &leaderboard)
+      .context(leaderboard_ctx)
+      .cache(5s)
+      .validate("limit", {.min = 1, .max = 100})
+      .validate("min_done", {.min = 0});
+  app.add("admin_overview", &admin_overview).context(admin).auth(auth_level::staff);
+  app.add("export_csv", &export_csv).route("/todos/export.csv").methods({"GET"}).auth(auth_level::user);
+  app.add("clear_done", &clear_done)
+      .route("/todos/clear-done/")
+      .methods({"POST"})
+      .affects(todos)
+      .auth(auth_level::user);
+}
+
+const std::vector<mizan::db::migration>& migrations() {
+  static const std::vector<mizan::db::migration> list = {
+      {"todo_0001_todos",
+       "CREATE TABLE todos ("
+       " id INTEGER PRIMARY KEY AUTOINCREMENT,"
+       " user_id INTEGER NOT NULL REFERENCES mizan_users(id) ON DELETE CASCADE,"
+       " title TEXT NOT NULL,"
+       " done INTEGER NOT NULL DEFAULT 0,"
+       " created_at TEXT NOT NULL);"
+       "CREATE INDEX todos_user ON todos(user_id, id)"},
+  };
+  return list;
+}
+
+}  // namespace todo_app

@@ -1,0 +1,63 @@
+// What a server function sees of the request that called it.
+#pragma once
+
+#include "mizan/user.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace mizan {
+
+namespace db {
+class connection;
+}
+namespace detail {
+struct call_state;
+}
+
+/// Access tokens issued by `call::issue_tokens` (PROTOCOL.md §9, `auth_token`).
+struct token_pair {
+  std::string access;
+  std::string refresh;
+  std::int64_t expires_in = 0;  ///< seconds until `access` expires
+};
+BOOST_DESCRIBE_STRUCT(token_pair, (), (access, refresh, expires_in))
+
+/// The request a function runs for: who called, from where, with which
+/// database connection. Passed by reference to every server function; valid
+/// only during that call. Not thread-safe: one call, one thread.
+class call {
+ public:
+  explicit call(detail::call_state& state) : state_(&state) {}
+
+  /// The signed-in user, if any.
+  const std::optional<mizan::user>& user() const;
+  /// The signed-in user; throws `unauthenticated` (401) when there is none.
+  const mizan::user& require_user() const;
+  /// This thread's database connection.
+  db::connection& db() const;
+  /// A request header (case-insensitive), empty when absent.
+  std::string_view header(std::string_view name) const;
+  std::string_view remote_address() const;
+  /// True when the caller authenticated with `Authorization: Bearer`.
+  bool uses_bearer_token() const;
+
+  /// Signs `u` in for this browser: a new session (rotated id and CSRF
+  /// token), the MWT cookie. For accounts code; see src/accounts.
+  void sign_in(const mizan::user& u);
+  /// Ends the session, clears its cookies.
+  void sign_out();
+  /// Issues an access and a refresh JWT for `u`.
+  token_pair issue_tokens(const mizan::user& u) const;
+  /// The user id of a valid refresh token, or nullopt.
+  std::optional<std::int64_t> verify_refresh_token(std::string_view token) const;
+
+  detail::call_state& state() const { return *state_; }
+
+ private:
+  detail::call_state* state_;
+};
+
+}  // namespace mizan

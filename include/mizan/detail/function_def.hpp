@@ -1,0 +1,67 @@
+// The type-erased record of one registered function. Everything after
+// registration (validation, dispatch, schema) works on this, in .cpp files.
+#pragma once
+
+#include "mizan/call.hpp"
+#include "mizan/detail/traits.hpp"
+#include "mizan/response.hpp"
+#include "mizan/rules.hpp"
+#include "mizan/user.hpp"
+
+#include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace mizan::detail {
+
+struct affect_def {
+  std::string context;
+  /// Null for a whole-context entry; else (args, result) -> scoping params.
+  std::function<boost::json::object(const void* args, const void* result)> scope;
+};
+
+/// One top-level argument field, as context params and forms see it.
+struct field_def {
+  std::string name;
+  scalar_kind kind = scalar_kind::none;
+  bool optional = false;
+  std::int64_t int_min = 0, int_max = 0;  // for integers
+  mizan::rules rules;
+};
+
+/// What running a function produced.
+struct invoke_output {
+  boost::json::value result;
+  std::optional<http_response> view;
+  std::vector<std::pair<std::string, boost::json::object>> scoped;  // context, params
+};
+
+using invoker = std::function<void(call&, const boost::json::object& args, invoke_output& out)>;
+
+struct function_def {
+  std::string name;
+  std::string context;  ///< empty: not part of a context (a mutation)
+  std::vector<affect_def> affects;
+  bool affects_private_contexts = false;
+  auth_level auth = auth_level::none;
+  std::function<bool(const call&)> auth_predicate;
+  bool websocket = false;
+  bool is_private = false;
+  std::string route;
+  std::vector<std::string> methods;
+  std::int64_t rev = 0;
+  std::optional<std::int64_t> cache_seconds;
+  bool returns_view = false;
+  boost::json::value args_type;
+  boost::json::value result_type;
+  std::vector<field_def> fields;
+  invoker invoke;
+};
+
+}  // namespace mizan::detail

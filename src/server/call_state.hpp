@@ -1,0 +1,33 @@
+// What a `mizan::call` points at: the caller, the services, and the session
+// changes a function asks for (applied by the transport after success).
+#pragma once
+
+#include "mizan/call.hpp"
+#include "mizan/user.hpp"
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace mizan::http {
+struct request;
+}
+
+namespace mizan::server {
+class services;
+}
+
+namespace mizan::detail {
+
+enum class session_change { none, sign_in, sign_out };
+
+struct call_state {
+  server::services* services = nullptr;
+  const http::request* request = nullptr;  // null outside HTTP (tests, CLI)
+  std::optional<mizan::user> user;
+  bool bearer = false;
+  session_change change = session_change::none;
+  std::optional<mizan::user> signed_in;  // with change == sign_in
+};
+
+}  // namespace mizan::detail

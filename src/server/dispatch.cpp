@@ -1,0 +1,82 @@
+#include "server/dispatch.hpp"
+
+#include "server/rules_check.hpp"
+
+#include <algorithm>
+
+namespace mizan::server {
+
+void check_access(const function_def& f, const call& c) {
+  const auto& u = c.user();
+  switch (f.auth) {
+    case auth_level::none:
+      break;
+    case auth_level::user:
+      if (!u) throw error(errc::unauthenticated, "Authentication required.");
+      break;
+    case auth_level::staff:
+      if (!u) throw error(errc::unauthenticated, "Authentication required.");
+      if (!u->is_staff && !u->is_superuser) throw error(errc::forbidden, "Staff only.");
+      break;
+    case auth_level::superuser:
+      if (!u) throw error(errc::unauthenticated, "Authentication required.");
+      if (!u->is_superuser) throw error(errc::forbidden, "Superusers only.");
+      break;
+  }
+  if (f.auth_predicate && !f.auth_predicate(c)) {
+    throw error(errc::forbidden, "You do not have permission.");
+  }
+}
+
+void check_rules(const function_def& f, const boost::json::object& args) {
+  field_errors errors;
+  for (const auto& field : f.fields) {
+    check_field_rules(field, args.if_contains(field.name), errors);
+  }
+  if (!errors.empty()) throw error(errc::validation, "Invalid input.", std::move(errors));
+}
+
+call_result run_function(const catalog& cat, const function_def& f,
+                         const boost::json::object& args, call& c) {
+  check_access(f, c);
+  check_rules(f, args);
+  detail::invoke_output out;
+  f.invoke(c, args, out);
+
+  call_result r;
+  r.result = std::move(out.result);
+  r.view = std::move(out.view);
+  for (const auto& a : f.affects) {
+    if (!a.scope) r.invalidate.push_back(params::invalidation_entry{a.context, {}});
+  }
+  for (auto& [context, scope] : out.scoped) {
+    r.invalidate.push_back(params::invalidation_entry{context, params::canonical_pairs(scope)});
+  }
+  if (f.affects_private_contexts) {
+    for (const auto& name : cat.private_contexts()) {
+      r.invalidate.push_back(params::invalidation_entry{name, {}});
+    }
+  }
+  return r;
+}
+
+boost::json::object run_context(const context_def& ctx, const boost::json::object& params,
+                                call& c) {
+  for (const auto* f : ctx.functions) check_access(*f, c);
+  boost::json::object bundle;
+  bundle.reserve(ctx.functions.size());
+  boost::json::object args;
+  for (const auto* f : ctx.functions) {
+    args.clear();
+    for (const auto& field : f->fields) {
+      if (const auto* v = params.if_contains(field.name)) args.emplace(field.name, *v);
+    }
+    check_rules(*f, args);
+    detail::invoke_output out;
+    f->invoke(c, args, out);
+    bundle.emplace(f->name, std::move(out.result));
+  }
+  return bundle;
+}
+
+}  // namespace mizan::server

@@ -1,0 +1,46 @@
+#include "server/identity.hpp"
+
+#include "mizan/users.hpp"
+#include "server/cookies.hpp"
+
+#include <ctime>
+
+namespace mizan::server {
+
+std::int64_t unix_now() { return static_cast<std::int64_t>(std::time(nullptr)); }
+
+identity resolve_identity(services& svc, const http::request& req) {
+  identity who;
+  auto& db = svc.database.connection();
+  if (const auto* auth = req.find("Authorization")) {
+    std::string_view value = *auth;
+    if (value.size() > 7 && http::iequals(value.substr(0, 7), "Bearer ")) {
+      const auto result = svc.jwt.verify(value.substr(7), "access");
+      if (!result.ok()) throw error(errc::unauthenticated, "Invalid or expired token.");
+      std::int64_t id = 0;
+      const auto& sub = result.claims().sub;
+      const auto [end, ec] = std::from_chars(sub.data(), sub.data() + sub.size(), id);
+      if (ec != std::errc{} || end != sub.data() + sub.size()) {
+        throw error(errc::unauthenticated, "Invalid or expired token.");
+      }
+      who.user = users::find(db, id);
+      if (!who.user) throw error(errc::unauthenticated, "Invalid or expired token.");
+      who.bearer = true;
+      return who;
+    }
+  }
+  if (const auto* cookies = req.find("Cookie")) {
+    if (auto id = find_cookie(*cookies, "mizan_session"); id && !id->empty() && id->size() <= 128) {
+      if (auto record = svc.sessions->load(*id, unix_now())) {
+        who.user = users::find(db, record->user_id);
+        if (who.user) {
+          who.session_id = std::string(*id);
+          who.session = std::move(record);
+        }
+      }
+    }
+  }
+  return who;
+}
+
+}  // namespace mizan::server

@@ -1,0 +1,26 @@
+// Who is calling: a bearer JWT, a session cookie, or nobody.
+#pragma once
+
+#include "http/message.hpp"
+#include "mizan/user.hpp"
+#include "server/services.hpp"
+
+#include <optional>
+#include <string>
+
+namespace mizan::server {
+
+struct identity {
+  std::optional<user> user;
+  bool bearer = false;
+  std::string session_id;                 // from the cookie, when it named a live session
+  std::optional<session_record> session;  // that session
+};
+
+/// Resolves the caller. Blocks (session store, database): worker threads only.
+/// Throws `unauthenticated` for a bearer token that is invalid or expired.
+identity resolve_identity(services& svc, const http::request& req);
+
+std::int64_t unix_now();
+
+}  // namespace mizan::server

@@ -1,0 +1,54 @@
+#include "server/responses.hpp"
+
+#include <boost/json/serialize.hpp>
+#include <fmt/format.h>
+
+#include <cstdio>
+
+namespace mizan::server {
+
+void add_header(http::response& r, std::string name, std::string value) {
+  r.headers.push_back({std::move(name), std::move(value)});
+}
+
+http::response json_response(int status, std::string body) {
+  http::response r;
+  r.status = status;
+  r.headers.reserve(6);
+  add_header(r, "Content-Type", "application/json");
+  r.body = std::move(body);
+  return r;
+}
+
+http::response json_response(int status, const boost::json::value& body) {
+  return json_response(status, boost::json::serialize(body));
+}
+
+http::response error_response(const error& e) {
+  boost::json::object inner{{"code", e.code()}, {"message", e.what()}};
+  if (!e.fields().empty()) {
+    boost::json::object fields;
+    for (const auto& [name, messages] : e.fields()) {
+      boost::json::array list;
+      for (const auto& m : messages) list.emplace_back(m);
+      fields[name] = std::move(list);
+    }
+    inner["fields"] = std::move(fields);
+  }
+  http::response r = json_response(e.status(), boost::json::object{{"error", std::move(inner)}});
+  add_header(r, "Cache-Control", "no-store");
+  for (const auto& [name, value] : e.headers()) add_header(r, name, value);
+  return r;
+}
+
+http::response internal_error_response(std::string_view detail, bool debug) {
+  log_failure("request", detail);
+  return error_response(
+      error(errc::internal, debug ? fmt::format("Internal error: {}", detail) : "Internal error."));
+}
+
+void log_failure(std::string_view where, std::string_view what) {
+  std::fputs(fmt::format("mizan: error in {}: {}\n", where, what).c_str(), stderr);
+}
+
+}  // namespace mizan::server

@@ -1,0 +1,56 @@
+// Everything a running application shares across threads: settings, the
+// checked registry, the database, sessions, the origin cache, token checks.
+#pragma once
+
+#include "auth/jwt.hpp"
+#include "cache/single_flight.hpp"
+#include "cache/store.hpp"
+#include "mizan/db.hpp"
+#include "params/invalidation.hpp"
+#include "server/catalog.hpp"
+#include "server/session_store.hpp"
+#include "server/settings.hpp"
+
+#include <functional>
+#include <memory>
+#include <span>
+#include <vector>
+
+namespace mizan::server {
+
+/// The response of a context, as the origin cache and waiting requests share it.
+struct prepared_context {
+  int status = 200;
+  std::shared_ptr<const std::string> body;
+  std::string etag;  // with quotes
+  bool from_cache = false;
+};
+
+/// Receives every successful mutation's entries (the WebSocket fan-out hooks
+/// in here). `user_id` is the caller's, for private contexts.
+using invalidation_listener =
+    std::function<void(std::span<const params::invalidation_entry>, std::optional<std::int64_t> user_id)>;
+
+class services {
+ public:
+  services(settings s, const registry& reg);
+
+  const settings cfg;
+  const catalog cat;
+  db::database database;
+  std::unique_ptr<session_store> sessions;
+  std::unique_ptr<cache::store> cache;
+  cache::single_flight<prepared_context> flights;
+  auth::jwt_verifier jwt;
+  std::vector<invalidation_listener> listeners;  // set up before serving; read-only after
+  const std::string schema_json;                 // served at {prefix}/schema/ in debug mode
+
+  /// Purges the origin cache for `entries` and tells every listener.
+  void invalidate(std::span<const params::invalidation_entry> entries,
+                  std::optional<std::int64_t> user_id);
+};
+
+/// Mizan's own tables (users, sessions), applied before the application's.
+std::span<const db::migration> framework_migrations();
+
+}  // namespace mizan::server

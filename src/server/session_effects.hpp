@@ -1,0 +1,25 @@
+// Applying a function's sign-in or sign-out to the browser: rotate the
+// session and CSRF token, set or clear the session and MWT cookies.
+#pragma once
+
+#include "http/message.hpp"
+#include "server/call_state.hpp"
+#include "server/identity.hpp"
+#include "server/services.hpp"
+
+namespace mizan::server {
+
+void apply_session_change(services& svc, const identity& who, const detail::call_state& state,
+                          http::response& res);
+
+/// Checks CSRF for an unsafe request (PROTOCOL.md §3); throws `csrf_failed`.
+/// `form_token` is a token sent in a form body instead of the header.
+void check_csrf(const services& svc, const http::request& req, const identity& who,
+                std::string_view form_token = {});
+
+/// The anonymous CSRF token of this browser: its cookie when genuine, or a
+/// new one (then `fresh` is set and the caller must set the cookie).
+std::string anonymous_csrf_token(const services& svc, const http::request& req, bool& fresh);
+std::string csrf_cookie(const services& svc, std::string_view token);
+
+}  // namespace mizan::server

@@ -1,0 +1,52 @@
+// The configuration of a running application, read from the environment
+// (PROTOCOL.md §10). Invalid settings stop start-up with a `config_error`.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace mizan::server {
+
+/// One line naming the variable and what is wrong with it.
+class config_error : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct settings {
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 8000;
+  std::string secret_key;    // sessions, CSRF, JWT (HS256)
+  std::string cache_secret;  // cache keys
+  std::string mwt_secret;    // MWT
+  std::string database_url;
+  std::string data_dir = "./data";
+  std::size_t threads = 1;
+  bool debug = false;
+  std::vector<std::string> allowed_origins;
+  std::string api_prefix = "/api/mizan";
+  std::string static_dir;
+  bool secure_cookies = false;
+  bool access_log = true;
+  std::string session_store = "sqlite";  // or "memory"
+  std::size_t cache_bytes = 64u << 20;
+  std::string jwt_public_key_pem;  // RS256, from MIZAN_JWT_PUBLIC_KEY_FILE
+  std::int64_t session_seconds = 14 * 24 * 3600;
+  std::int64_t access_token_seconds = 300;
+  std::int64_t refresh_token_seconds = 24 * 3600;
+};
+
+using env_lookup = std::function<std::optional<std::string>(const std::string&)>;
+
+/// Reads every setting; creates the data directory and, when a secret is not
+/// given, generates it once there (0600) so restarts keep sessions valid.
+settings load_settings(const env_lookup& env, const std::string& default_static_dir);
+
+/// The process environment.
+std::optional<std::string> process_env(const std::string& name);
+
+}  // namespace mizan::server
