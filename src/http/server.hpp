@@ -1,0 +1,145 @@
+// The HTTP/1.1 server: configuration, the handler interface, and the pool for
+// blocking work. Beast and Asio stay behind a pimpl so that this header is
+// cheap to include.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "http/message.hpp"
+
+namespace mizan::http {
+
+namespace detail {
+struct exchange;
+struct connection_access;
+class server_impl;
+}  // namespace detail
+
+/// The one-shot right to answer a request.
+///
+/// Move-only and cheap (one shared pointer). `send` may be called from any
+/// thread, at most once; later calls are ignored. Sending from a thread that is
+/// not the connection's network thread posts the response to that thread. A
+/// responder destroyed without having sent answers 500 `internal`, so a request
+/// can never be left hanging (for example when the handler throws). After the
+/// server is destroyed, `send` drops the response.
+class responder {
+ public:
+  responder() noexcept = default;
+  responder(responder&&) noexcept = default;
+  responder& operator=(responder&& other) noexcept;
+  responder(const responder&) = delete;
+  responder& operator=(const responder&) = delete;
+  ~responder();
+
+  /// Answers the request. Thread-safe; no-op when `valid()` is false.
+  void send(response&& res);
+  /// True until `send` has been called (or the responder was moved from).
+  bool valid() const noexcept { return ex_ != nullptr; }
+
+ private:
+  friend struct detail::connection_access;
+  explicit responder(std::shared_ptr<detail::exchange> ex) noexcept : ex_(std::move(ex)) {}
+  std::shared_ptr<detail::exchange> ex_;
+};
+
+/// What the application implements.
+class handler {
+ public:
+  virtual ~handler() = default;
+  /// Called on a network thread. Must not block: answer at once, or hand the
+  /// work to a `blocking_pool` and answer from there. `req` stays alive and
+  /// unchanged until `res.send()` (it is owned together with the responder).
+  /// An exception escaping here is logged and answered with 500.
+  virtual void handle(const request& req, responder res) = 0;
+};
+
+/// A fixed set of threads for blocking work (database, password hashing).
+///
+/// Jobs run in FIFO order; an exception escaping a job is logged to stderr and
+/// the thread carries on. Thread-safe.
+class blocking_pool {
+ public:
+  /// Starts `threads` threads (at least one).
+  explicit blocking_pool(std::size_t threads);
+  /// Joins (see `join`).
+  ~blocking_pool();
+  blocking_pool(const blocking_pool&) = delete;
+  blocking_pool& operator=(const blocking_pool&) = delete;
+
+  /// Queues a job. Throws std::logic_error once `join` has begun.
+  void post(std::function<void()> job);
+  /// Runs every job already queued, then stops the threads. Idempotent.
+  void join();
+
+ private:
+  void work();
+
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  std::deque<std::function<void()>> jobs_;
+  bool closing_ = false;
+  std::vector<std::thread> threads_;
+};
+
+/// Server settings; every limit has a safe default.
+struct server_config {
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 8000;  ///< 0 = ephemeral (tests); see server::port()
+  std::size_t threads = std::thread::hardware_concurrency();  ///< network threads, at least 1
+  std::size_t max_header_bytes = 16 * 1024;  ///< request line + headers; over it: 400
+  std::size_t max_body_bytes = 1024 * 1024;  ///< over it: 413
+  /// Absolute deadline for the whole header (also for the first request of a
+  /// new connection to start).
+  std::chrono::milliseconds header_timeout{10000};
+  std::chrono::milliseconds body_timeout{10000};   ///< between reads of the body
+  std::chrono::milliseconds idle_timeout{60000};   ///< keep-alive wait for the next request
+  std::chrono::milliseconds write_timeout{10000};  ///< for writing one response
+  std::chrono::milliseconds shutdown_grace{
+      10000};                           ///< in-flight requests allowed to finish on stop
+  std::size_t max_connections = 10000;  ///< beyond it, new connections are closed at once
+  bool access_log = true;               ///< one line per request on stderr
+};
+
+/// An HTTP/1.1 server (keep-alive, in-order pipelining, no TLS).
+///
+/// Example:
+///   my_handler h;
+///   mizan::http::server s({.host = "127.0.0.1", .port = 8000}, h);
+///   s.run();  // until SIGINT/SIGTERM or s.stop()
+class server {
+ public:
+  /// Binds and listens at once. Throws std::runtime_error naming host:port on
+  /// failure. `h` must outlive the server.
+  server(server_config config, handler& h);
+  /// Must not run concurrently with `run()`.
+  ~server();
+  server(const server&) = delete;
+  server& operator=(const server&) = delete;
+
+  /// The bound port (useful with port 0).
+  std::uint16_t port() const;
+  /// Serves on `threads` network threads until stopped, by `stop()`, SIGINT or
+  /// SIGTERM (signal handling is installed for the duration of the call), then
+  /// returns. Call once.
+  void run();
+  /// Thread-safe, also before `run()`. Graceful: stops accepting, closes idle
+  /// connections, lets requests being handled finish and be written (up to
+  /// `shutdown_grace`), then `run()` returns.
+  void stop();
+
+ private:
+  std::unique_ptr<detail::server_impl> impl_;
+};
+
+}  // namespace mizan::http
