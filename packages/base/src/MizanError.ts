@@ -1,0 +1,56 @@
+/**
+ * Error codes a Mizan call or context fetch can fail with: the protocol's
+ * table (PROTOCOL §3), then the ones the client raises itself. Server
+ * functions may raise codes of their own, hence the open `string` tail.
+ */
+export type ErrorCode =
+  | 'bad_request'
+  | 'unauthenticated'
+  | 'forbidden'
+  | 'csrf_failed'
+  | 'not_found'
+  | 'method_not_allowed'
+  | 'payload_too_large'
+  | 'unsupported_media_type'
+  | 'validation'
+  | 'rate_limited'
+  | 'internal'
+  | 'unavailable'
+  /** fetch itself failed (offline, DNS, CORS, reset); status 0 */
+  | 'network'
+  /** no complete response within the client's `timeout`; status 0 */
+  | 'timeout'
+  /** the response was not the JSON the protocol promises */
+  | 'bad_response'
+  | (string & {});
+
+/** Field name to messages, as in the `fields` member of a `validation` error. */
+export type FieldErrors = Readonly<Record<string, readonly string[]>>;
+
+/**
+ * The one error type of the kernel: every failed call or fetch rejects with
+ * (or stores in its state) a MizanError built from the server's
+ * `{"error": {"code", "message", "fields"}}` body, or a client-side code.
+ *
+ * @example
+ * try { await client.call('add_todo', { title: '' }) }
+ * catch (e) { if (e instanceof MizanError && e.code === 'validation') show(e.fields.title) }
+ */
+export class MizanError extends Error {
+  override readonly name = 'MizanError';
+
+  /**
+   * @param code wire code, e.g. `not_found`
+   * @param message human-readable text from the server
+   * @param status HTTP status, 0 when there was no HTTP response
+   * @param fields per-field messages (empty unless `validation`)
+   */
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly status = 0,
+    readonly fields: FieldErrors = {},
+  ) {
+    super(message);
+  }
+}

@@ -1,0 +1,199 @@
+import { batch } from './batch.js';
+import { canonicalParams, type Params } from './canonicalParams.js';
+import { matches, parseInvalidateHeader, toTarget, type InvalidateEntry, type Target } from './invalidation.js';
+import { MizanError } from './MizanError.js';
+import { mutation } from './mutation.js';
+import { observe } from './observe.js';
+import { connectSocket } from './socket.js';
+import { createStore, type Entry, type State } from './store.js';
+import { createTransport } from './transport.js';
+import type { CallOptions, Client, ClientOptions, ContextRef, FunctionRef, ObserveOptions } from './types.js';
+
+// Signing in or out changes whose data private contexts hold (PROTOCOL §9).
+const AUTH_CALLS = ['auth_login', 'auth_logout', 'auth_signup'];
+
+// Runtime globals are all optional (Node, edge), so they are read loosely.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const g = globalThis as any;
+
+type Ref = ContextRef | string;
+type Reply = { result: unknown; invalidate?: InvalidateEntry[] };
+
+/**
+ * Creates a client: the cache of every context instance, the transport, and
+ * what keeps the cache right (server invalidations, other tabs, WebSocket
+ * pushes, focus and reconnect). One per application in a browser; one per
+ * request for SSR.
+ *
+ * @param options see ClientOptions; everything has a default
+ * @returns the Client
+ * @example
+ * const client = createClient({ baseUrl: 'http://127.0.0.1:8000', auth: { token: () => jwt } })
+ * const todos = client.observe('todos', {})
+ * const stop = todos.subscribe(() => render(todos.getSnapshot()))
+ */
+export function createClient(options: ClientOptions = {}): Client {
+  const { baseUrl = '', prefix = '/api/mizan', staleTime = 0, gcTime = 300_000, retry = 3, websocket } = options;
+  const transport = createTransport(options);
+  const store = createStore(transport, staleTime, gcTime, retry);
+  const privates = new Set<string>();
+
+  const contextOf = (ref: Ref, opts: ObserveOptions = {}): string => {
+    const ctx = typeof ref == 'string' ? ref : ref.context;
+    if (opts.private ?? (ref as ContextRef).private) privates.add(ctx);
+    return ctx;
+  };
+  const entryOf = (ref: Ref, params?: Params, opts?: ObserveOptions): Entry =>
+    store.entry(contextOf(ref, opts), canonicalParams(params));
+  const write = (e: Entry, data: unknown): void =>
+    store.set(e, { status: 'success', data, error: undefined, isFetching: e.state.isFetching, updatedAt: Date.now() });
+
+  // Other tabs: invalidations and sign-in/out travel both ways. Node has a
+  // BroadcastChannel too, but SSR clients of different users must not share.
+  const channel: BroadcastChannel | undefined =
+    (options.broadcast ?? typeof document == 'object') && g.BroadcastChannel
+      ? new g.BroadcastChannel('mizan:' + baseUrl + prefix)
+      : undefined;
+  (channel as { unref?: () => void } | undefined)?.unref?.();
+  if (channel) channel.onmessage = ({ data }) => (data.p ? clearPrivate() : store.invalidate(data.i));
+
+  const invalidate = (targets: Target[]): void => {
+    if (!targets.length) return;
+    store.invalidate(targets);
+    channel?.postMessage({ i: targets });
+  };
+  const clearPrivate = (): void => {
+    transport.reset();
+    store.clear(privates);
+  };
+  const resetPrivate = (): void => {
+    clearPrivate();
+    channel?.postMessage({ p: 1 });
+  };
+
+  // WebSocket: pushed invalidations, and calls while connected.
+  const calls = new Map<number, [(r: Reply) => void, (e: unknown) => void]>();
+  let lastId = 0;
+  const ws = typeof websocket == 'object' ? websocket : {};
+  const Impl = ws.WebSocket ?? g.WebSocket;
+  const origin: string | undefined = baseUrl || g.location?.origin;
+  const url = ws.url ?? (origin && origin.replace(/^http/, 'ws') + prefix + '/ws/');
+  const socket =
+    websocket && Impl && url
+      ? connectSocket(url, Impl, ws.ping ?? 25_000, {
+          // Pushes are at-most-once: whatever changed while disconnected went unseen.
+          open: (again) => again && store.cache.forEach(store.markStale),
+          message(f) {
+            if (f.op == 'invalidate') store.invalidate((f.invalidate ?? []).map(toTarget));
+            const c = calls.get(f.id);
+            if (!c || (f.op != 'result' && f.op != 'error')) return;
+            calls.delete(f.id);
+            const e = f.error ?? {};
+            if (f.op == 'result') c[0](f);
+            else c[1](new MizanError(e.code ?? 'bad_response', e.message ?? '', e.status, e.fields));
+          },
+          lost() {
+            calls.forEach((c) => c[1](new MizanError('network', 'WebSocket closed')));
+            calls.clear();
+          },
+        })
+      : undefined;
+  const viaSocket = (fn: string, args: unknown, signal?: AbortSignal): Promise<Reply> | undefined => {
+    const id = ++lastId;
+    if (!socket?.send({ op: 'call', id, fn, args })) return;
+    return new Promise((resolve, reject) => {
+      calls.set(id, [resolve, reject]);
+      signal?.addEventListener('abort', () => (calls.delete(id), reject(signal.reason)), { once: true });
+    });
+  };
+
+  // Optimistic writes: cancel the entry's fetch (its response predates the
+  // call), remember the state before the first write, and on failure restore
+  // it unless newer data arrived meanwhile; either way refetch.
+  const optimistic = (writes: CallOptions['optimistic']): (() => void) => {
+    const saved = new Map<Entry, [State, unknown]>();
+    writes?.((ref, params, update) => {
+      const e = entryOf(ref, params);
+      store.cancel(e);
+      const data = update(e.state.data as never);
+      saved.set(e, [saved.get(e)?.[0] ?? e.state, data]);
+      write(e, data);
+    });
+    return () =>
+      batch(() =>
+        saved.forEach(([before, data], e) => {
+          if (e.state.data === data) store.set(e, before);
+          store.markStale(e);
+        }),
+      );
+  };
+
+  const call = async (fn: FunctionRef | string, args: unknown = {}, opts: CallOptions = {}): Promise<unknown> => {
+    opts.signal?.throwIfAborted();
+    const name = typeof fn == 'string' ? fn : fn.fn;
+    const undo = optimistic(opts.optimistic);
+    try {
+      const reply =
+        ((opts.websocket ?? (fn as FunctionRef).websocket) && viaSocket(name, args, opts.signal)) ||
+        transport.request('POST', `call/${name}/`, args, opts.signal).then((r) => r.body as Reply);
+      const { result, invalidate: entries = [] } = await reply;
+      invalidate(entries.map(toTarget));
+      if (AUTH_CALLS.includes(name)) resetPrivate();
+      return result;
+    } catch (e) {
+      undo();
+      throw e;
+    }
+  };
+
+  // Focus and reconnect: browsers only; Node and most edge runtimes have no
+  // global addEventListener.
+  const revalidate = (): void => {
+    if (g.document?.visibilityState != 'hidden') store.revalidate();
+  };
+  const events: [string, () => void][] = [['online', () => socket?.wake()]];
+  if (options.refetchOnFocus != false) events.push(['visibilitychange', revalidate], ['focus', revalidate]);
+  if (options.refetchOnReconnect != false) events.push(['online', revalidate]);
+  events.forEach(([name, fn]) => g.addEventListener?.(name, fn));
+
+  store.hydrate(options.ssrData ?? g.__MIZAN_SSR_DATA__ ?? {});
+
+  const client = {
+    observe: (ref: Ref, params: Params = {}, opts: ObserveOptions = {}) =>
+      observe(store, contextOf(ref, opts), params, opts),
+    mutation: (fn: FunctionRef | string, defaults: CallOptions = {}) =>
+      mutation((args, opts) => call(fn, args, opts), defaults),
+    call,
+    async load(ref: Ref, params?: Params) {
+      const e = entryOf(ref, params);
+      if (!e.fresh && store.isStale(e, staleTime)) await store.load(e);
+      if (e.state.status == 'error') throw e.state.error;
+      return e.state.data;
+    },
+    getData: (ref: Ref, params?: Params) => entryOf(ref, params).state.data,
+    setData: (ref: Ref, params: Params, update: (previous: unknown) => unknown) => {
+      const e = entryOf(ref, params);
+      write(e, update(e.state.data));
+    },
+    async view(path: string, init: RequestInit = {}) {
+      const res = await transport.view(path, init);
+      invalidate(parseInvalidateHeader(res.headers.get('x-mizan-invalidate')));
+      return res;
+    },
+    invalidate: (entries: readonly InvalidateEntry[]) => invalidate(entries.map(toTarget)),
+    cancel(entry: InvalidateEntry) {
+      const t = toTarget(entry);
+      batch(() => store.cache.forEach((e) => matches(t, e.ctx, e.pairs) && store.cancel(e)));
+    },
+    resetPrivate,
+    session: transport.session,
+    dehydrate: store.dehydrate,
+    destroy() {
+      socket?.close();
+      channel?.close();
+      events.forEach(([name, fn]) => g.removeEventListener?.(name, fn));
+      store.destroy();
+    },
+  };
+  return client as Client;
+}

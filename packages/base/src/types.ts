@@ -1,0 +1,221 @@
+import type { Params } from './canonicalParams.js';
+import type { InvalidateEntry } from './invalidation.js';
+import type { MizanError } from './MizanError.js';
+
+/**
+ * A context as generated code describes it. `TData` is the context's bundle
+ * (`{"<function>": <result>, ...}`), `TParams` its params; both are type-only.
+ */
+export interface ContextRef<TData = unknown, TParams extends Params = Params> {
+  readonly context: string;
+  /** Results depend on the user: cleared on sign-in and sign-out. */
+  readonly private?: boolean;
+  readonly __types?: [TData, TParams];
+}
+
+/** A server function as generated code describes it; the types are type-only. */
+export interface FunctionRef<TArgs = Record<string, unknown>, TResult = unknown> {
+  readonly fn: string;
+  /** Callable over the WebSocket: calls go there while it is connected. */
+  readonly websocket?: boolean;
+  readonly __types?: [TArgs, TResult];
+}
+
+interface StateBase {
+  /** A request for this entry is in flight (first load or background refetch). */
+  readonly isFetching: boolean;
+  /** When the data was last written (ms since the epoch), 0 if never. */
+  readonly updatedAt: number;
+}
+
+/**
+ * What an observer shows. `idle`: nothing fetched and nothing in flight;
+ * `loading`: first fetch, no data yet; `success`; `error` (the last data, if
+ * any, is kept). Background refetches keep the status and set `isFetching`.
+ * Immutable: a new object for every change, the same object otherwise.
+ */
+export type ContextState<T = unknown> =
+  | (StateBase & { readonly status: 'idle' | 'loading'; readonly data: undefined; readonly error: undefined })
+  | (StateBase & { readonly status: 'success'; readonly data: T; readonly error: undefined })
+  | (StateBase & { readonly status: 'error'; readonly data: T | undefined; readonly error: MizanError });
+
+/** What a mutation observer shows; `args` are those of the latest call. */
+export type MutationState<TArgs = unknown, TResult = unknown> =
+  | { readonly status: 'idle'; readonly data: undefined; readonly error: undefined; readonly args: undefined }
+  | { readonly status: 'pending'; readonly data: undefined; readonly error: undefined; readonly args: TArgs }
+  | { readonly status: 'success'; readonly data: TResult; readonly error: undefined; readonly args: TArgs }
+  | { readonly status: 'error'; readonly data: undefined; readonly error: MizanError; readonly args: TArgs };
+
+/** The adapter contract: what React, Vue and Svelte bind to. */
+export interface Observable<S> {
+  /** The current state; the same object until something changes. */
+  getSnapshot(): S;
+  /** Calls `listener` after each change; the returned function unsubscribes. */
+  subscribe(listener: () => void): () => void;
+  /** Drops every listener and releases the entry (it is then left to GC). */
+  destroy(): void;
+}
+
+/** Per-observer options. */
+export interface ObserveOptions {
+  /** `false` keeps the observer from fetching (dependent queries). Default true. */
+  readonly enabled?: boolean;
+  /** Data younger than this is fresh: mounting and focus do not refetch it. */
+  readonly staleTime?: number;
+  /** Overrides ContextRef.private for a context given by name. */
+  readonly private?: boolean;
+}
+
+/**
+ * One context instance (context + params) seen by one component. Work starts
+ * with the first subscriber and stops after the last one leaves.
+ */
+export interface ContextObserver<TData = unknown, TParams extends Params = Params>
+  extends Observable<ContextState<TData>> {
+  /** Fetches now (sharing a fetch already in flight); resolves with the state after it. */
+  refetch(): Promise<ContextState<TData>>;
+  /** Switches to other params: another cache entry, fetched if needed. */
+  setParams(params: TParams): void;
+  /** Replaces the options, fetching if the observer just became enabled. */
+  setOptions(options: ObserveOptions): void;
+}
+
+/** Records an optimistic write; rolled back if the call fails. */
+export type OptimisticSet = <T, P extends Params>(
+  context: ContextRef<T, P> | string,
+  params: P,
+  update: (previous: T | undefined) => T,
+) => void;
+
+/** Options of one call. */
+export interface CallOptions {
+  /** Aborts the call: it rejects with the signal's reason. */
+  readonly signal?: AbortSignal;
+  /** Writes optimistic data before the call; undone if it fails. */
+  readonly optimistic?: (set: OptimisticSet) => void;
+  /** Send over the WebSocket while connected (the function must allow it). */
+  readonly websocket?: boolean;
+}
+
+/** A server function seen by one component. */
+export interface MutationObserver<TArgs = Record<string, unknown>, TResult = unknown>
+  extends Observable<MutationState<TArgs, TResult>> {
+  /**
+   * Calls the function. Never rejects: resolves with the final state, whose
+   * `error` holds the failure (an aborted call returns to `idle`).
+   */
+  mutate(args: TArgs, options?: CallOptions): Promise<MutationState<TArgs, TResult>>;
+  /** Back to `idle`; a call still running no longer updates the state. */
+  reset(): void;
+}
+
+/** A user as `session/` and the auth functions return it. */
+export interface User {
+  readonly id: number;
+  readonly username: string;
+  readonly email: string;
+  readonly is_staff: boolean;
+  readonly is_superuser: boolean;
+}
+
+/** The body of `GET {prefix}/session/`. */
+export interface Session {
+  readonly user: User | null;
+  readonly csrf_token: string;
+}
+
+/** Server-rendered data: context bundles keyed `context` or `context?canonical-params`. */
+export type SSRData = Record<string, unknown>;
+
+/** Returns the bearer token to send, or nothing for an anonymous request. */
+export type TokenGetter = () => string | null | undefined | Promise<string | null | undefined>;
+
+/** Constructs a WebSocket; the global one by default. */
+export type WebSocketFactory = new (url: string, protocol: string) => WebSocket;
+
+/** Client configuration; every field is optional. */
+export interface ClientOptions {
+  /** Server origin, e.g. `http://127.0.0.1:8000`. Default: same origin. */
+  readonly baseUrl?: string;
+  /** Default `/api/mizan`. */
+  readonly prefix?: string;
+  /**
+   * `session` (default): cookies, with the CSRF token from `session/` sent on
+   * unsafe calls. `{ token }`: a bearer token, no cookies, never `session/`.
+   */
+  readonly auth?: 'session' | { readonly token: TokenGetter };
+  /** Custom fetch (Node tests, SSR cookie forwarding, edge runtimes). */
+  readonly fetch?: (url: string, init: RequestInit) => Promise<Response>;
+  /** fetch's `credentials`: default `include` for sessions, `omit` for tokens. */
+  readonly credentials?: RequestCredentials;
+  /** Default staleTime of observers, ms. Default 0 (refetch on every mount). */
+  readonly staleTime?: number;
+  /** How long an entry without observers stays cached, ms. Default 5 min. */
+  readonly gcTime?: number;
+  /** Retries of a failed GET (network, timeout, 5xx). Default 3. */
+  readonly retry?: number;
+  /** Delay before retry `attempt` (0-based), ms. Default exponential with jitter. */
+  readonly retryDelay?: (attempt: number) => number;
+  /** Per-request timeout, ms. Default 30 s. */
+  readonly timeout?: number;
+  /** Refetch stale mounted entries when the window regains focus. Default true. */
+  readonly refetchOnFocus?: boolean;
+  /** Refetch stale mounted entries when the browser comes back online. Default true. */
+  readonly refetchOnReconnect?: boolean;
+  /** Share invalidations and sign-in/out with other tabs. Default: in browsers. */
+  readonly broadcast?: boolean;
+  /** Receive pushed invalidations over `{prefix}/ws/`. Default off. */
+  readonly websocket?:
+    | boolean
+    | { readonly url?: string; readonly WebSocket?: WebSocketFactory; readonly ping?: number };
+  /** Seed data; default `globalThis.__MIZAN_SSR_DATA__`. */
+  readonly ssrData?: SSRData;
+}
+
+/** A Mizan client: the cache and everything that keeps it right. */
+export interface Client {
+  /** Observes a context instance; see ContextObserver. */
+  observe<T, P extends Params>(
+    context: ContextRef<T, P>,
+    params: P,
+    options?: ObserveOptions,
+  ): ContextObserver<T, P>;
+  observe<T = unknown>(context: string, params?: Params, options?: ObserveOptions): ContextObserver<T>;
+  /** Observes calls of one server function; see MutationObserver. */
+  mutation<A, R>(fn: FunctionRef<A, R>, options?: CallOptions): MutationObserver<A, R>;
+  mutation<R = unknown>(fn: string, options?: CallOptions): MutationObserver<Record<string, unknown>, R>;
+  /**
+   * Calls a server function: resolves with its result after applying its
+   * invalidations; rejects with a MizanError. Never retried.
+   */
+  call<A, R>(fn: FunctionRef<A, R>, args: A, options?: CallOptions): Promise<R>;
+  call<R = unknown>(fn: string, args?: Record<string, unknown>, options?: CallOptions): Promise<R>;
+  /** Data of an instance: cached if fresh, else fetched; rejects with a MizanError. */
+  load<T, P extends Params>(context: ContextRef<T, P>, params: P): Promise<T>;
+  load<T = unknown>(context: string, params?: Params): Promise<T>;
+  /** Cached data of an instance, if any. */
+  getData<T, P extends Params>(context: ContextRef<T, P> | string, params?: P): T | undefined;
+  /** Writes data into an instance as if fetched. */
+  setData<T, P extends Params>(
+    context: ContextRef<T, P> | string,
+    params: P,
+    update: (previous: T | undefined) => T,
+  ): void;
+  /**
+   * Fetches an application route (view path, PROTOCOL §4) with the client's
+   * auth and CSRF, then applies its `X-Mizan-Invalidate` header.
+   */
+  view(path: string, init?: RequestInit): Promise<Response>;
+  /** Applies invalidation entries here and in other tabs. */
+  invalidate(entries: readonly InvalidateEntry[]): void;
+  /** Aborts the fetches of matching instances; their state keeps its data. */
+  cancel(entry: InvalidateEntry): void;
+  /** Forgets every private entry here and in other tabs (sign-in, sign-out). */
+  resetPrivate(): void;
+  /** The `session/` body (user and CSRF token), fetched once and shared. */
+  session(): Promise<Session>;
+  /** Data of every instance that has some, keyed for `ssrData`. */
+  dehydrate(): SSRData;
+  /** Closes the WebSocket and channel, removes listeners, aborts fetches. */
+  destroy(): void;
+}
