@@ -1,0 +1,51 @@
+// What the public connection needs from a database engine. SQLite is the only
+// backend today; a PostgreSQL one implements the same two interfaces.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "mizan/db/database.hpp"
+#include "mizan/db/statement.hpp"
+
+namespace mizan::db::detail {
+
+/// A parsed database URL with its effective options.
+struct database_config {
+  enum class engine { sqlite_file, sqlite_memory };
+  engine kind = engine::sqlite_file;
+  /// Absolute file path, or the name of the shared in-memory database.
+  std::string path;
+  database_options options;
+};
+
+/// One open connection of some engine. Used by one thread at a time.
+class connection_backend {
+ public:
+  virtual ~connection_backend() = default;
+  /// The cached statement for `sql`, prepared on first use. Throws
+  /// std::logic_error when `sql` holds no statement or more than one.
+  virtual statement& prepare(std::string_view sql) = 0;
+  /// Runs several statements without parameters.
+  virtual void execute_script(std::string_view sql) = 0;
+  virtual std::int64_t last_insert_rowid() const noexcept = 0;
+  virtual std::uint64_t statements_prepared() const noexcept = 0;
+  /// Starts a transaction at `depth` 0, a savepoint deeper.
+  virtual void begin(int depth) = 0;
+  /// Commits the transaction or releases the savepoint at `depth`.
+  virtual void commit(int depth) = 0;
+  /// Undoes the transaction or savepoint at `depth`; never throws.
+  virtual void rollback(int depth) noexcept = 0;
+};
+
+/// Opens a connection as `config` says, with every pragma applied.
+std::unique_ptr<connection_backend> open_backend(const database_config& config);
+
+/// Parses a database URL (see database's comment) over `defaults`. Throws
+/// std::invalid_argument naming what is wrong.
+database_config parse_database_url(std::string_view url, const database_options& defaults);
+
+}  // namespace mizan::db::detail

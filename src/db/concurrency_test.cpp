@@ -1,0 +1,61 @@
+// Many threads writing at once, each through its own connection.
+#include <gtest/gtest.h>
+
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "db/test_support.hpp"
+#include "mizan/db.hpp"
+
+namespace {
+
+using mizan::db::database;
+
+constexpr int threads = 8;
+constexpr int rows_per_thread = 200;
+
+void insert_from_many_threads(database& db) {
+  db.exec("create table t(thread integer not null, i integer not null, primary key (thread, i))");
+  std::vector<const mizan::db::connection*> used(threads);
+  std::vector<std::thread> workers;
+  for (int n = 0; n < threads; ++n) {
+    workers.emplace_back([&db, &used, n] {
+      used[n] = &db.connection();
+      for (int i = 0; i < rows_per_thread; ++i) {
+        // Every fourth row inside a transaction, to mix both paths.
+        if (i % 4 == 0) {
+          db.transaction([&] { db.exec("insert into t(thread, i) values (?, ?)", n, i); });
+        } else {
+          db.exec("insert into t(thread, i) values (?, ?)", n, i);
+        }
+      }
+    });
+  }
+  for (auto& w : workers) w.join();
+  EXPECT_EQ(std::set(used.begin(), used.end()).size(), static_cast<std::size_t>(threads));
+  EXPECT_EQ(db.open_connections(), 1u);  // only this thread's
+  EXPECT_EQ(db.scalar<std::int64_t>("select count(*) from t"), threads * rows_per_thread);
+  for (int n = 0; n < threads; ++n) {
+    const auto is = db.query<int>("select i from t where thread = ? order by i", n);
+    ASSERT_EQ(is.size(), static_cast<std::size_t>(rows_per_thread)) << "thread " << n;
+    for (int i = 0; i < rows_per_thread; ++i) EXPECT_EQ(is[i], i);
+  }
+}
+
+TEST(Concurrency, EightThreadsInsertIntoAFile) {
+  db_test::temp_dir dir;
+  database db(dir.url());
+  insert_from_many_threads(db);
+  // Everything is on disk for a fresh database object as well.
+  database again(dir.url());
+  EXPECT_EQ(again.scalar<std::int64_t>("select count(*) from t"), threads * rows_per_thread);
+}
+
+TEST(Concurrency, EightThreadsInsertIntoMemory) {
+  database db("sqlite::memory:");
+  insert_from_many_threads(db);
+}
+
+}  // namespace

@@ -1,0 +1,150 @@
+// How SQLite failures and misuse surface: constraint errors, a busy database,
+// SQL errors and statements that are not exactly one.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <future>
+#include <thread>
+
+#include "db/test_support.hpp"
+#include "mizan/db.hpp"
+#include "mizan/error.hpp"
+
+namespace {
+
+using mizan::db::constraint;
+using mizan::db::constraint_error;
+using mizan::db::database;
+using ::testing::HasSubstr;
+
+class Errors : public ::testing::Test {
+ protected:
+  Errors() {
+    db.execute_script(
+        "create table users(id integer primary key, name text not null unique,"
+        " age integer check (age >= 0));"
+        "create table posts(slug text primary key,"
+        " user_id integer not null references users(id)) without rowid;");
+  }
+  database db{"sqlite::memory:"};
+};
+
+constraint kind_of(database& db, std::string_view sql, auto... args) {
+  try {
+    db.exec(sql, args...);
+  } catch (const constraint_error& e) {
+    return e.kind();
+  }
+  ADD_FAILURE() << "no constraint_error for " << sql;
+  return constraint::other;
+}
+
+TEST_F(Errors, ConstraintViolationsAreTyped) {
+  db.exec("insert into users(name, age) values (?, ?)", "ann", 30);
+  try {
+    db.exec("insert into users(name, age) values (?, ?)", "ann", 31);
+    ADD_FAILURE() << "duplicate accepted";
+  } catch (const constraint_error& e) {
+    EXPECT_EQ(e.kind(), constraint::unique);
+    EXPECT_THAT(e.what(), HasSubstr("UNIQUE constraint failed: users.name"));
+  }
+  EXPECT_EQ(kind_of(db, "insert into users(id, name) values (1, 'bob')"), constraint::primary_key);
+  EXPECT_EQ(kind_of(db, "insert into users(name) values (null)"), constraint::not_null);
+  EXPECT_EQ(kind_of(db, "insert into users(name, age) values ('cy', -1)"), constraint::check);
+  // foreign_keys=ON is in force on every connection.
+  EXPECT_EQ(kind_of(db, "insert into posts(user_id, slug) values (?, ?)", 42, "x"),
+            constraint::foreign_key);
+  EXPECT_EQ(db.exec("insert into posts(user_id, slug) values (?, ?)", 1, "x"), 1);
+  EXPECT_EQ(kind_of(db, "insert into posts(user_id, slug) values (?, ?)", 1, "x"),
+            constraint::primary_key);
+  // A constraint_error is a std::runtime_error, as the other SQLite failures.
+  EXPECT_THROW(db.exec("insert into users(name) values ('ann')"), std::runtime_error);
+}
+
+TEST_F(Errors, SqlErrorsCarrySqliteMessage) {
+  try {
+    db.exec("selec 1");
+    ADD_FAILURE() << "no error";
+  } catch (const std::logic_error&) {
+    ADD_FAILURE() << "a SQLite error is a runtime_error";
+  } catch (const std::runtime_error& e) {
+    EXPECT_THAT(e.what(), HasSubstr("syntax error"));
+    EXPECT_THAT(e.what(), HasSubstr("selec 1"));
+  }
+  EXPECT_THROW(db.exec("insert into nowhere values (1)"), std::runtime_error);
+}
+
+TEST_F(Errors, StatementsMustBeExactlyOne) {
+  EXPECT_THAT(
+      [&] {
+        db.exec("insert into users(name) values ('a'); insert into users(name) values ('b')");
+      },
+      ::testing::ThrowsMessage<std::logic_error>(HasSubstr("more than one statement")));
+  EXPECT_EQ(db.scalar<std::int64_t>("select count(*) from users"), 0);
+  EXPECT_THROW(db.exec("  -- nothing\n"), std::logic_error);
+  // Trailing semicolons and comments are not a second statement.
+  EXPECT_EQ(db.scalar<std::int64_t>("select 5; -- five\n"), 5);
+}
+
+TEST_F(Errors, ParameterCountMustMatch) {
+  EXPECT_THAT(
+      [&] { db.exec("insert into users(name, age) values (?, ?)", "x"); },
+      ::testing::ThrowsMessage<std::logic_error>(HasSubstr("expects 2 parameters, 1 given")));
+  EXPECT_THROW(db.scalar<std::int64_t>("select 1", 2), std::logic_error);
+}
+
+TEST_F(Errors, ExecCountsOnlyItsOwnChanges) {
+  db.exec("insert into users(name) values ('a')");
+  db.exec("insert into users(name) values ('b')");
+  EXPECT_EQ(db.exec("update users set age = 1"), 2);
+  // Neither DDL nor a query reports the previous update's count.
+  EXPECT_EQ(db.exec("create table other(x)"), 0);
+  EXPECT_EQ(db.exec("select * from users"), 0);
+  EXPECT_EQ(db.exec("delete from users where name = ?", "a"), 1);
+  EXPECT_EQ(db.exec("update users set age = 2 where 0"), 0);
+}
+
+// One thread holds the write lock; the other gives up after its busy timeout.
+void expect_busy(const std::string& url) {
+  database db(url, {.busy_timeout = std::chrono::milliseconds(150)});
+  db.exec("create table t(x)");
+  std::promise<void> locked;
+  std::promise<void> release;
+  std::thread holder([&] {
+    db.transaction([&] {
+      db.exec("insert into t values (1)");
+      locked.set_value();
+      release.get_future().wait();
+    });
+  });
+  locked.get_future().wait();
+  const auto start = std::chrono::steady_clock::now();
+  try {
+    db.exec("insert into t values (2)");
+    ADD_FAILURE() << "write went through a held lock";
+  } catch (const mizan::error& e) {
+    EXPECT_EQ(e.status(), 503);
+    EXPECT_EQ(e.code(), "unavailable");
+    EXPECT_STREQ(e.what(), "The database is busy.");
+  }
+  EXPECT_GE(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(140));
+  // BEGIN IMMEDIATE takes the write lock even for a transaction that only reads.
+  EXPECT_THROW(db.transaction([&] { db.scalar<std::int64_t>("select count(*) from t"); }),
+               mizan::error);
+  EXPECT_FALSE(db.connection().in_transaction());
+  release.set_value();
+  holder.join();
+  EXPECT_EQ(db.scalar<std::int64_t>("select count(*) from t"), 1);
+}
+
+TEST(Busy, FileDatabaseWaitsThenFailsAsUnavailable) {
+  db_test::temp_dir dir;
+  expect_busy(dir.url());
+}
+
+TEST(Busy, MemoryDatabaseWaitsThenFailsAsUnavailable) {
+  expect_busy("sqlite::memory:");
+}
+
+}  // namespace
