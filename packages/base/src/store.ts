@@ -59,7 +59,9 @@ export function createStore(transport: Transport, staleTime: number, gcTime: num
 
   const active = (e: Entry): boolean => [...e.subs].some((s) => s.enabled());
 
-  const isStale = (e: Entry, ms: number): boolean => e.stale || Date.now() - e.state.updatedAt >= ms;
+  // Never written counts as stale whatever the staleTime (even Infinity).
+  const isStale = (e: Entry, ms: number): boolean =>
+    e.stale || !e.state.updatedAt || Date.now() - e.state.updatedAt >= ms;
 
   const collect = (e: Entry): void => {
     clearTimeout(e.gc);

@@ -14,9 +14,26 @@ export interface Call {
 type Reply = Response | Error | Promise<Response | Error>;
 type Handler = (call: Call) => Reply;
 
+/**
+ * A response whose body is read in one microtask: a real Response streams its
+ * body through timers that fake timers would have to drive.
+ */
+export const text = (body: string, status = 200, headers: Record<string, string> = {}): Response =>
+  ({
+    ok: status >= 200 && status < 300,
+    status,
+    statusText: `status ${status}`,
+    headers: new Headers(headers),
+    text: () => Promise.resolve(body),
+  }) as Response;
+
 /** A JSON response. */
 export const json = (body: unknown, status = 200, headers: Record<string, string> = {}): Response =>
-  new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json', ...headers } });
+  text(JSON.stringify(body), status, { 'content-type': 'application/json', ...headers });
+
+/** A protocol error response. */
+export const fail = (status: number, code: string, message = code, fields?: object): Response =>
+  json({ error: { code, message, ...(fields && { fields }) } }, status);
 
 /** A promise with its resolve exposed, for responses the test releases later. */
 export function deferred<T>(): { promise: Promise<T>; resolve: (v: T) => void } {
@@ -30,7 +47,7 @@ export function deferred<T>(): { promise: Promise<T>; resolve: (v: T) => void } 
  * contained in `METHOD url` answers. Every request is recorded in `calls`;
  * an aborted signal rejects like the real fetch.
  */
-export function fakeFetch(routes: Record<string, Handler>) {
+export function fakeFetch(routes: Record<string, Handler>, { ignoreAbort = false } = {}) {
   const calls: Call[] = [];
   const fetch = vi.fn(async (url: string, init: RequestInit): Promise<Response> => {
     const headers: Record<string, string> = {};
@@ -52,7 +69,7 @@ export function fakeFetch(routes: Record<string, Handler>) {
       signal.addEventListener('abort', () => reject(signal.reason));
     });
     aborted.catch(() => {});
-    const reply = await Promise.race([routes[key]!(call), aborted]);
+    const reply = await (ignoreAbort ? routes[key]!(call) : Promise.race([routes[key]!(call), aborted]));
     if (reply instanceof Error) throw reply;
     return reply;
   });
@@ -118,3 +135,8 @@ export class FakeChannel {
     FakeChannel.open = FakeChannel.open.filter((c) => c != this);
   }
 }
+
+/** Lets every pending promise callback run (several rounds of awaits inside the kernel). */
+export const flush = async (): Promise<void> => {
+  for (let i = 0; i < 10; i++) await Promise.resolve();
+};
