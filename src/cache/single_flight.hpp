@@ -18,7 +18,8 @@ namespace mizan::cache {
 /// callback of the key, the leader's included, receives the value (or null
 /// when the computation failed), and the key is free for a new flight.
 /// Callbacks run on the completing thread, outside the lock, so a callback
-/// may post work, join again or complete other keys. Thread-safe.
+/// may post work, join again or complete other keys. Thread-safe; its one
+/// mutex is taken only on cache misses, never on hits.
 ///
 /// Example:
 /// ```
