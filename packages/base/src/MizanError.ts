@@ -37,7 +37,13 @@ export type FieldErrors = Readonly<Record<string, readonly string[]>>;
  * catch (e) { if (e instanceof MizanError && e.code === 'validation') show(e.fields.title) }
  */
 export class MizanError extends Error {
-  override readonly name = 'MizanError';
+  declare readonly name: 'MizanError';
+  /** Wire code, e.g. `not_found`. */
+  declare readonly code: ErrorCode;
+  /** HTTP status, 0 when there was no HTTP response. */
+  declare readonly status: number;
+  /** Per-field messages (empty unless `validation`). */
+  declare readonly fields: FieldErrors;
 
   /**
    * @param code wire code, e.g. `not_found`
@@ -45,12 +51,9 @@ export class MizanError extends Error {
    * @param status HTTP status, 0 when there was no HTTP response
    * @param fields per-field messages (empty unless `validation`)
    */
-  constructor(
-    readonly code: ErrorCode,
-    message: string,
-    readonly status = 0,
-    readonly fields: FieldErrors = {},
-  ) {
+  constructor(code: ErrorCode, message: string, status = 0, fields: FieldErrors = {}) {
     super(message);
+    // One assignment instead of four class fields: smaller once minified.
+    Object.assign(this, { name: 'MizanError', code, status, fields });
   }
 }

@@ -30,7 +30,7 @@ export function canonicalParams(params: Params = {}): string {
     .map((k) => {
       const v = params[k];
       if (!(typeof v == 'string' || typeof v == 'boolean' || Number.isFinite(v))) {
-        throw new TypeError(`mizan: param ${k} must be a string, boolean or finite number`);
+        throw new TypeError('mizan: bad param ' + k);
       }
       return encodeURIComponent(k) + '=' + encodeURIComponent(String(v));
     })

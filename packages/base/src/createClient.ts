@@ -45,8 +45,11 @@ export function createClient(options: ClientOptions = {}): Client {
   };
   const entryOf = (ref: Ref, params?: Params, opts?: ObserveOptions): Entry =>
     store.entry(contextOf(ref, opts), canonicalParams(params));
-  const write = (e: Entry, data: unknown): void =>
+  // Local data is no longer what the ETag describes: a 304 must not bless it.
+  const write = (e: Entry, data: unknown): void => {
+    e.etag = undefined;
     store.set(e, { status: 'success', data, error: undefined, isFetching: e.state.isFetching, updatedAt: Date.now() });
+  };
 
   // Other tabs: invalidations and sign-in/out travel both ways. Node has a
   // BroadcastChannel too, but SSR clients of different users must not share.

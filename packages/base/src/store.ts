@@ -31,14 +31,15 @@ export interface Entry {
   state: State;
   readonly subs: Set<Sub>;
   /** Controller of the fetch in flight; a response counts only while it is still this one. */
-  ctrl: AbortController | undefined;
-  promise: Promise<void> | undefined;
+  ctrl?: AbortController | undefined;
+  promise?: Promise<void> | undefined;
   /** Invalidated (or reconnected) since the last fetch started. */
   stale: boolean;
   /** Seeded by SSR: the first mount uses it without fetching. */
   fresh: boolean;
-  etag: string | null;
-  gc: Timer | undefined;
+  /** ETag of the data as the server sent it; dropped once the data is written locally. */
+  etag?: string | null | undefined;
+  gc?: Timer | undefined;
 }
 
 export const IDLE: State = { status: 'idle', data: undefined, error: undefined, isFetching: false, updatedAt: 0 };
@@ -79,8 +80,7 @@ export function createStore(transport: Transport, staleTime: number, gcTime: num
     const key = canon ? ctx + '?' + canon : ctx;
     let e = cache.get(key);
     if (!e) {
-      const fields = { ctrl: undefined, promise: undefined, etag: null, gc: undefined };
-      e = { key, ctx, canon, pairs: pairsOf(canon), state: IDLE, subs: new Set(), stale: false, fresh: false, ...fields };
+      e = { key, ctx, canon, pairs: pairsOf(canon), state: IDLE, subs: new Set(), stale: false, fresh: false };
       cache.set(key, e);
       collect(e);
     }
@@ -183,14 +183,18 @@ export function createStore(transport: Transport, staleTime: number, gcTime: num
       });
     },
 
-    /** Clears entries of the given contexts: their data may belong to another user. */
+    /**
+     * Clears entries of the given contexts: their data may belong to another
+     * user. SSR-seeded entries not yet observed go too, since nothing has
+     * said yet whether their context is private.
+     */
     clear(contexts: Set<string>): void {
       batch(() => {
         for (const e of cache.values()) {
-          if (!contexts.has(e.ctx)) continue;
+          if (!contexts.has(e.ctx) && !e.fresh) continue;
           e.ctrl?.abort();
           e.ctrl = e.promise = undefined;
-          e.etag = null;
+          e.etag = undefined;
           e.stale = true;
           e.fresh = false;
           set(e, IDLE);

@@ -130,7 +130,9 @@ export function createTransport(options: ClientOptions): Transport {
       const extra: Record<string, string> = {};
       await authorize(extra, isUnsafe(init.method));
       for (const k in extra) headers.set(k, extra[k]!);
-      return send(path[0] == '/' ? baseUrl + path : path, { credentials, ...init, headers });
+      return send(path[0] == '/' ? baseUrl + path : path, { credentials, ...init, headers }).catch((e) => {
+        throw init.signal?.aborted ? e : new MizanError('network', String(e));
+      });
     },
     session: () =>
       (session ??= self.request('GET', 'session/', undefined, undefined, {}, retry).then(

@@ -242,6 +242,24 @@ describe('ETag revalidation', () => {
   });
 });
 
+describe('regressions', () => {
+  it('does not send If-None-Match after local writes (a 304 would bless local data)', async () => {
+    const { client, calls } = setup({ 'ctx/t/': () => json({ v: 'server' }, 200, { etag: '"s1"' }) });
+    const obs = client.observe('t', {});
+    obs.subscribe(() => {});
+    await flush();
+    client.setData('t', {}, () => ({ v: 'local' }));
+    await obs.refetch();
+    expect(calls[1]!.headers['if-none-match']).toBeUndefined();
+    expect(obs.getSnapshot().data).toEqual({ v: 'server' });
+  });
+
+  it('reports a view-path network failure as a MizanError', async () => {
+    const { client } = setup({ 'export.csv': () => new TypeError('fetch failed') });
+    await expect(client.view('/todos/export.csv')).rejects.toMatchObject({ name: 'MizanError', code: 'network' });
+  });
+});
+
 describe('refetch on focus and reconnect', () => {
   const windowEvents = () => {
     const target = new EventTarget();

@@ -61,6 +61,14 @@ describe('hydration', () => {
     expect(browser.getData('todo', { q: 'a b', id: 5 })).toEqual({ url: '/api/mizan/ctx/todo/?id=5&q=a%20b' });
   });
 
+  it('drops seeded entries not yet observed on sign-out (their privacy is not known yet)', async () => {
+    const { fetch } = fakeFetch({ 'session/': () => json({ user: null, csrf_token: 't' }), 'call/': () => json({ result: {} }) });
+    const client = createClient({ fetch, ssrData: { todos: { mine: 1 }, stats: { users: 1 } } });
+    client.observe('stats', {}).subscribe(() => {});
+    await client.call('auth_logout');
+    expect(client.dehydrate()).toEqual({ stats: { users: 1 } });
+  });
+
   it('load() uses seeded data without fetching', async () => {
     const { fetch, calls } = fakeFetch({});
     const client = createClient({ fetch, ssrData: { stats: { users: 3 } } });
