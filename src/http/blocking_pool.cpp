@@ -18,7 +18,7 @@ blocking_pool::~blocking_pool() {
   join();
 }
 
-void blocking_pool::post(std::function<void()> job) {
+void blocking_pool::post_job(detail::job job) {
   {
     std::lock_guard lock(mutex_);
     if (closing_) throw std::logic_error("blocking_pool::post after join");
@@ -40,14 +40,12 @@ void blocking_pool::join() {
 
 void blocking_pool::work() {
   for (;;) {
-    std::function<void()> job;
-    {
-      std::unique_lock lock(mutex_);
-      wake_.wait(lock, [this] { return closing_ || !jobs_.empty(); });
-      if (jobs_.empty()) return;  // closing and drained
-      job = std::move(jobs_.front());
-      jobs_.pop_front();
-    }
+    std::unique_lock lock(mutex_);
+    wake_.wait(lock, [this] { return closing_ || !jobs_.empty(); });
+    if (jobs_.empty()) return;  // closing and drained
+    auto job = std::move(jobs_.front());
+    jobs_.pop_front();
+    lock.unlock();
     try {
       job();
     } catch (const std::exception& e) {

@@ -116,6 +116,8 @@ class connection {
   void cancel_if_idle() {
     if (idle_) stream_.cancel();
   }
+  /// When the shutdown grace period is over.
+  void force_close() { stream_.close(); }
 
   connection* next() const noexcept { return next_; }
 
@@ -123,7 +125,7 @@ class connection {
   asio::awaitable<error_code> read_some();
   asio::awaitable<bool> read_header(bool first);
   asio::awaitable<bool> read_body();
-  asio::awaitable<void> write_response(bool keep_alive);
+  asio::awaitable<void> write_response(bool keep_alive, bool input_pending = false);
   asio::awaitable<void> fail(errc code, std::string_view message);
   asio::awaitable<void> linger();
   void prepare_exchange();
@@ -288,7 +290,7 @@ asio::awaitable<bool> connection::read_body() {
   co_return true;
 }
 
-asio::awaitable<void> connection::write_response(bool keep_alive) {
+asio::awaitable<void> connection::write_response(bool keep_alive, bool input_pending) {
   auto& req = ex_->req;
   auto& res = ex_->res;
   if (!valid_status(res.status)) {
@@ -316,13 +318,21 @@ asio::awaitable<void> connection::write_response(bool keep_alive) {
   if (ec) {
     stream_.close();
   } else if (close) {
-    co_await linger();
+    // Closing with unread input makes the kernel send a reset, which can
+    // destroy the response before the client has read it: drain first.
+    error_code avail_ec;
+    if (input_pending || buffer_.size() > 0 || stream_.socket().available(avail_ec) > 0) {
+      co_await linger();
+    } else {
+      stream_.socket().shutdown(tcp::socket::shutdown_send, avail_ec);
+      stream_.close();
+    }
   }
 }
 
 asio::awaitable<void> connection::fail(errc code, std::string_view message) {
   ex_->res = error_response(code, message, true);
-  co_await write_response(false);
+  co_await write_response(false, true);  // the client may still be sending
 }
 
 asio::awaitable<void> connection::linger() {
@@ -391,6 +401,11 @@ void start_connection(worker& w, tcp::socket socket, connection_slot slot) {
       w.log("connection failed: non-standard exception");
     }
   });
+}
+
+void force_stop(worker& w) {
+  for (auto* c = w.connections; c; c = c->next()) c->force_close();
+  w.ctx.stop();
 }
 
 void begin_stop(worker& w) {

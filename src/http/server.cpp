@@ -186,7 +186,7 @@ void server_impl::begin_shutdown() {
   grace_.async_wait([this](error_code ec) {
     if (ec) return;
     log_line("shutdown grace period over: closing the remaining connections");
-    for (auto& w : workers_) w->ctx.stop();
+    for (auto& w : workers_) asio::post(w->ctx, [w = w.get()] { force_stop(*w); });
   });
 }
 

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <chrono>
+#include <concepts>
 #include <condition_variable>
 #include <cstddef>
 #include <cstdint>
@@ -13,6 +14,8 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "http/message.hpp"
@@ -64,10 +67,39 @@ class handler {
   virtual void handle(const request& req, responder res) = 0;
 };
 
+namespace detail {
+/// A move-only `void()` callable, so that jobs can own a responder.
+class job {
+ public:
+  template <typename F>
+  requires(!std::same_as<std::decay_t<F>, job>) explicit job(F&& f)
+      : impl_(std::make_unique<model<std::decay_t<F>>>(std::forward<F>(f))) {}
+  void operator()() { impl_->run(); }
+
+ private:
+  struct base {
+    virtual ~base() = default;
+    virtual void run() = 0;
+  };
+  template <typename F>
+  struct model final : base {
+    explicit model(F&& f) : fn(std::move(f)) {}
+    explicit model(const F& f) : fn(f) {}
+    void run() override { fn(); }
+    F fn;
+  };
+  std::unique_ptr<base> impl_;
+};
+}  // namespace detail
+
 /// A fixed set of threads for blocking work (database, password hashing).
 ///
 /// Jobs run in FIFO order; an exception escaping a job is logged to stderr and
-/// the thread carries on. Thread-safe.
+/// the thread carries on. Thread-safe. Must not be joined or destroyed from one
+/// of its own jobs.
+///
+/// Example:
+///   pool.post([&req, res = std::move(res)]() mutable { res.send(slow_work(req)); });
 class blocking_pool {
  public:
   /// Starts `threads` threads (at least one).
@@ -78,16 +110,21 @@ class blocking_pool {
   blocking_pool& operator=(const blocking_pool&) = delete;
 
   /// Queues a job. Throws std::logic_error once `join` has begun.
-  void post(std::function<void()> job);
+  void post(std::function<void()> job) { post_job(detail::job(std::move(job))); }
+  /// Same, for move-only callables (e.g. a lambda owning a responder).
+  template <typename F>
+  requires std::invocable < std::decay_t<F>
+  & > void post(F&& job) { post_job(detail::job(std::forward<F>(job))); }
   /// Runs every job already queued, then stops the threads. Idempotent.
   void join();
 
  private:
+  void post_job(detail::job job);
   void work();
 
   std::mutex mutex_;
   std::condition_variable wake_;
-  std::deque<std::function<void()>> jobs_;
+  std::deque<detail::job> jobs_;
   bool closing_ = false;
   std::vector<std::thread> threads_;
 };

@@ -103,5 +103,8 @@ void start_connection(worker& w, asio::ip::tcp::socket socket, connection_slot s
 /// On `w`'s thread: refuse new requests, close idle connections, and let the
 /// io_context run out of work once the last connection is gone.
 void begin_stop(worker& w);
+/// On `w`'s thread, when the grace period is over: close every connection
+/// and stop the io_context (requests still being handled get no answer).
+void force_stop(worker& w);
 
 }  // namespace mizan::http::detail
