@@ -115,13 +115,15 @@ export function createClient(options: ClientOptions = {}): Client {
   // it unless newer data arrived meanwhile; either way refetch.
   const optimistic = (writes: CallOptions['optimistic']): (() => void) => {
     const saved = new Map<Entry, [State, unknown]>();
-    writes?.((ref, params, update) => {
-      const e = entryOf(ref, params);
-      store.cancel(e);
-      const data = update(e.state.data as never);
-      saved.set(e, [saved.get(e)?.[0] ?? e.state, data]);
-      write(e, data);
-    });
+    batch(() =>
+      writes?.((ref, params, update) => {
+        const e = entryOf(ref, params);
+        store.cancel(e);
+        const data = update(e.state.data as never);
+        saved.set(e, [saved.get(e)?.[0] ?? e.state, data]);
+        write(e, data);
+      }),
+    );
     return () =>
       batch(() =>
         saved.forEach(([before, data], e) => {

@@ -1,4 +1,4 @@
-import { enqueue } from './batch.js';
+import { batch, enqueue } from './batch.js';
 import { canonicalParams, type Params } from './canonicalParams.js';
 import type { Entry, State, Store, Sub } from './store.js';
 import type { ContextObserver, ContextState, ObserveOptions } from './types.js';
@@ -56,12 +56,12 @@ export function observe<T, P extends Params>(
       unmount();
       canon = c;
       if (was) mount();
-      sub.notify();
+      batch(sub.notify);
     },
     setOptions(next) {
       options = next;
       if (mounted) mount();
-      sub.notify();
+      batch(sub.notify);
     },
     destroy() {
       listeners.clear();

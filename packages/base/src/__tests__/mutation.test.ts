@@ -180,6 +180,28 @@ describe('optimistic updates', () => {
     expect(obs.getSnapshot()).toMatchObject({ isFetching: false, data: { list_todos: [{ id: 2, title: 'new' }] } });
   });
 
+  it('notifies once for several optimistic writes of one call', async () => {
+    const reply = deferred<Response>();
+    const { client, obs } = setup(() => reply.promise);
+    await flush();
+    const listener = vi.fn();
+    obs.subscribe(listener);
+    void client
+      .call(addTodo, addOptimistic, {
+        optimistic: (set) => {
+          set(todos, {}, () => ({ list_todos: [] }));
+          set(todos, {}, () => ({ list_todos: [{ id: 3, title: 'b' }] }));
+        },
+      })
+      .catch(() => {});
+    expect(listener).toHaveBeenCalledTimes(1);
+    expect(obs.getSnapshot().data?.list_todos).toEqual([{ id: 3, title: 'b' }]);
+    reply.resolve(fail(500, 'internal'));
+    await flush();
+    // Rolled back to the state before the first write, not the first write.
+    expect(obs.getSnapshot().data?.list_todos[0]!.title).toBe('server 1');
+  });
+
   it('does not roll back over newer data that arrived meanwhile', async () => {
     const reply = deferred<Response>();
     const { client, obs } = setup(() => reply.promise);

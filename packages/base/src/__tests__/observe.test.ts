@@ -194,6 +194,21 @@ describe('params', () => {
     expect(client.getData('todo', { id: 1 })).toEqual({ id: 1 });
   });
 
+  it('notifies at once when setParams lands on cached fresh data (no fetch to flush it)', async () => {
+    const { client } = setup({ 'ctx/todo/': (c) => json({ url: c.url }) });
+    await client.load('todo', { id: 2 });
+    const obs = client.observe('todo', { id: 1 }, { staleTime: Infinity });
+    obs.subscribe(() => {});
+    await flush();
+    const listener = vi.fn(() => obs.getSnapshot().data);
+    obs.subscribe(listener);
+    obs.setParams({ id: 2 });
+    expect(listener).toHaveBeenCalledTimes(1);
+    expect(listener).toHaveReturnedWith({ url: '/api/mizan/ctx/todo/?id=2' });
+    obs.setOptions({ staleTime: 5 });
+    expect(listener).toHaveBeenCalledTimes(2);
+  });
+
   it('ignores setParams with the same canonical params', async () => {
     const { client, calls } = setup({ 'ctx/t/': () => new Promise(() => {}) });
     const obs = client.observe('t', { a: 1, b: 2 });
