@@ -1,6 +1,7 @@
 // Many threads writing at once, each through its own connection.
 #include <gtest/gtest.h>
 
+#include <latch>
 #include <set>
 #include <string>
 #include <thread>
@@ -19,9 +20,12 @@ constexpr int rows_per_thread = 200;
 void insert_from_many_threads(database& db) {
   db.exec("create table t(thread integer not null, i integer not null, primary key (thread, i))");
   std::vector<const mizan::db::connection*> used(threads);
+  // Connections are compared while all are open: a finished thread's one is
+  // freed and its address may be reused.
+  std::latch all_inserted(threads);
   std::vector<std::thread> workers;
   for (int n = 0; n < threads; ++n) {
-    workers.emplace_back([&db, &used, n] {
+    workers.emplace_back([&db, &used, &all_inserted, n] {
       used[n] = &db.connection();
       for (int i = 0; i < rows_per_thread; ++i) {
         // Every fourth row inside a transaction, to mix both paths.
@@ -31,6 +35,7 @@ void insert_from_many_threads(database& db) {
           db.exec("insert into t(thread, i) values (?, ?)", n, i);
         }
       }
+      all_inserted.arrive_and_wait();
     });
   }
   for (auto& w : workers) w.join();

@@ -34,6 +34,12 @@ struct derived_row : base_row {
 };
 BOOST_DESCRIBE_STRUCT(derived_row, (base_row), (name))
 
+struct pair_row {
+  std::int64_t a;
+  std::int64_t b;
+};
+BOOST_DESCRIBE_STRUCT(pair_row, (), (a, b))
+
 }  // namespace db_test
 
 namespace {
@@ -150,6 +156,23 @@ TEST_F(Mapping, OverflowOnReadNamesColumnAndValue) {
 TEST_F(Mapping, ScalarNeedsExactlyOneColumn) {
   EXPECT_THAT(logic_error_of([&] { db.query<std::int64_t>("select id, done from todos"); }),
               AllOf(HasSubstr("returns 2 columns"), HasSubstr("select id, done from todos")));
+}
+
+// Regression: a cached `select *` is re-prepared by SQLite after a schema
+// change; mapping by the names seen before the first step put b's value in a.
+TEST_F(Mapping, MappingFollowsSchemaChangesOfCachedStatements) {
+  db.exec("create table p(a integer, b integer)");
+  db.exec("insert into p values (1, 2)");
+  const auto before = db.query_one<db_test::pair_row>("select * from p");
+  EXPECT_EQ(before.a, 1);
+  EXPECT_EQ(before.b, 2);
+  db.exec("drop table p");
+  db.exec("create table p(b integer, a integer)");
+  db.exec("insert into p(a, b) values (10, 20)");
+  const auto after = db.query<db_test::pair_row>("select * from p");
+  ASSERT_EQ(after.size(), 1u);
+  EXPECT_EQ(after[0].a, 10);
+  EXPECT_EQ(after[0].b, 20);
 }
 
 TEST_F(Mapping, QueryOneAndOptionalCountRows) {

@@ -124,6 +124,10 @@ void read_value(const statement& s, int column, M& out, const std::type_info& ta
 }
 
 /// Reads the rows of one query into T, matching columns to members once.
+///
+/// Construct it after the first step(), whatever it returned: SQLite
+/// re-prepares a cached statement after a schema change during that step,
+/// and only then are the column names (of `select *`, say) the real ones.
 template <class T>
 class row_reader {
  public:

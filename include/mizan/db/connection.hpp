@@ -72,9 +72,10 @@ class connection {
   std::vector<T> query(std::string_view sql, const A&... args) {
     detail::statement_use use(prepare(sql));
     use.bind(args...);
-    detail::row_reader<T> reader(use.get());
+    bool more = use.get().step();
+    const detail::row_reader<T> reader(use.get());
     std::vector<T> rows;
-    while (use.get().step()) rows.push_back(reader.read());
+    for (; more; more = use.get().step()) rows.push_back(reader.read());
     return rows;
   }
 
@@ -94,8 +95,9 @@ class connection {
   std::optional<T> query_optional(std::string_view sql, const A&... args) {
     detail::statement_use use(prepare(sql));
     use.bind(args...);
-    detail::row_reader<T> reader(use.get());
-    if (!use.get().step()) return std::nullopt;
+    const bool found = use.get().step();
+    const detail::row_reader<T> reader(use.get());
+    if (!found) return std::nullopt;
     std::optional<T> row(reader.read());
     if (use.get().step()) detail::throw_more_than_one_row(use.get(), typeid(T));
     return row;
