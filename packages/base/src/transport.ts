@@ -42,7 +42,9 @@ const isUnsafe = (method = 'GET'): boolean => !/^(GET|HEAD|OPTIONS)$/i.test(meth
 export function createTransport(options: ClientOptions): Transport {
   const { baseUrl = '', prefix = '/api/mizan', auth, timeout = 30_000, retry = 3 } = options;
   const token = typeof auth == 'object' ? auth.token : undefined;
-  const credentials = options.credentials ?? (token ? 'omit' : 'include');
+  // Cloudflare Workers throw on a `credentials` field they do not implement.
+  const cred: RequestInit =
+    'credentials' in Request.prototype ? { credentials: options.credentials ?? (token ? 'omit' : 'include') } : {};
   const send = options.fetch ?? ((url, init) => fetch(url, init));
   const delay = options.retryDelay ?? backoff;
   let session: Promise<Session> | undefined;
@@ -80,7 +82,7 @@ export function createTransport(options: ClientOptions): Transport {
         headers,
         body: body === undefined ? null : JSON.stringify(body),
         signal: ctrl.signal,
-        credentials,
+        ...cred,
       });
       const text = await res.text();
       let json;
@@ -130,7 +132,7 @@ export function createTransport(options: ClientOptions): Transport {
       const extra: Record<string, string> = {};
       await authorize(extra, isUnsafe(init.method));
       for (const k in extra) headers.set(k, extra[k]!);
-      return send(path[0] == '/' ? baseUrl + path : path, { credentials, ...init, headers }).catch((e) => {
+      return send(path[0] == '/' ? baseUrl + path : path, { ...cred, ...init, headers }).catch((e) => {
         throw init.signal?.aborted ? e : new MizanError('network', String(e));
       });
     },

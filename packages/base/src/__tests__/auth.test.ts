@@ -108,6 +108,18 @@ describe('token auth', () => {
     expect(calls[0]!.headers.authorization).toBeUndefined();
   });
 
+  it('sets no credentials where the runtime has none (Cloudflare Workers throw on it)', async () => {
+    const { fetch, calls } = fakeFetch({ 'ctx/': () => json({}) });
+    const Original = Request;
+    vi.stubGlobal('Request', class {});
+    try {
+      await createClient({ fetch }).load('t');
+    } finally {
+      vi.stubGlobal('Request', Original);
+    }
+    expect('credentials' in calls[0]!.init).toBe(false);
+  });
+
   it('lets credentials be overridden', async () => {
     const { fetch, calls } = fakeFetch({ 'ctx/': () => json({}) });
     await createClient({ fetch, credentials: 'same-origin' }).load('t');
