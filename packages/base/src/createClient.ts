@@ -13,7 +13,6 @@ import type { CallOptions, Client, ClientOptions, ContextRef, FunctionRef, Obser
 const AUTH_CALLS = ['auth_login', 'auth_logout', 'auth_signup'];
 
 // Runtime globals are all optional (Node, edge), so they are read loosely.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 const g = globalThis as any;
 
 type Ref = ContextRef | string;

@@ -6,7 +6,6 @@ export interface SocketEvents {
   /** Connected; `again` is false only for the first connection. */
   open(again: boolean): void;
   /** A parsed server frame. */
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   message(frame: any): void;
   /** Connection lost; a reconnect is already scheduled. */
   lost(): void;

@@ -7,7 +7,6 @@ export interface Reply {
   readonly status: number;
   readonly headers: Headers;
   // The body is whatever JSON the protocol promises for this path.
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   readonly body: any;
 }
 

@@ -82,7 +82,7 @@ describe('WebSocket', () => {
   });
 
   it('reconnects with backoff and then refetches what it may have missed', async () => {
-    const { mount, count } = setup();
+    const { client, mount, count } = setup();
     mount('todos');
     await flush();
     FakeWebSocket.last().open();
@@ -98,9 +98,17 @@ describe('WebSocket', () => {
     expect(FakeWebSocket.all).toHaveLength(2);
     await tick(1);
     expect(FakeWebSocket.all).toHaveLength(3);
+    const unmounted = client.observe('todo', { id: 1 });
+    unmounted.subscribe(() => {})();
+    await flush();
     FakeWebSocket.last().open();
     await tick(10);
     expect(count('ctx/todos/')).toBe(2);
+    // Unmounted entries are only marked stale: they refetch at their next mount.
+    expect(count('ctx/todo/')).toBe(1);
+    unmounted.subscribe(() => {});
+    await flush();
+    expect(count('ctx/todo/')).toBe(2);
   });
 
   it('pings, and replaces a connection that stays silent for a whole interval', async () => {
