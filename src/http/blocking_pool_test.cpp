@@ -1,9 +1,10 @@
+// server.hpp comes first: it must compile on its own.
+#include "http/server.hpp"
+
 #include <gtest/gtest.h>
 
 #include <atomic>
 #include <stdexcept>
-
-#include "http/server.hpp"
 
 namespace mizan::http {
 namespace {

@@ -1,7 +1,9 @@
 // The per-connection coroutine: read one request, hand it to the application,
 // write its answer, repeat. Requests are handled strictly one at a time, so a
 // pipelining client never has more than one response queued.
-#include <algorithm>
+//
+// One file for one state machine; it is also the only translation unit that
+// includes Beast's parser and stream (each such unit costs compile time).
 #include <array>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/awaitable.hpp>
@@ -44,34 +46,11 @@ constexpr auto linger_time = std::chrono::seconds(1);
 
 std::atomic<std::size_t> peak_buffer{0};
 
-response fallback_500() {
-  return error_response(errc::internal, "Internal server error.");
-}
-
 }  // namespace
-
-thread_local worker* current_worker = nullptr;
 
 std::size_t peak_read_buffer_bytes() noexcept {
   return peak_buffer.load();
 }
-
-std::string worker::http_date_of(std::time_t t) {
-  return http_date(t);
-}
-
-void worker::log(std::string_view line) {
-  bool wake = sink.write([&](std::string& out) {
-    out += "mizan.http: ";
-    out += line;
-    out += '\n';
-  });
-  if (wake && flusher) flusher->wake();
-}
-
-struct connection_access {
-  static responder make(std::shared_ptr<exchange> ex) noexcept { return responder(std::move(ex)); }
-};
 
 class connection {
  public:
@@ -202,9 +181,14 @@ asio::awaitable<bool> connection::read_header(bool first) {
       co_await fail(errc::bad_request, "Request header too large.");
       co_return false;
     }
+    auto ec = co_await read_some();
+    if (ec == bhttp::error::buffer_overflow) {  // only empty lines before the request
+      co_await fail(errc::bad_request, "Request header too large.");
+      co_return false;
+    }
     // A timed-out header is simply closed: tcp_stream has already closed the
     // socket, so there is no cheap way to send 408.
-    if (co_await read_some()) co_return false;
+    if (ec) co_return false;
   }
   if (scanner_.end() - scanner_.begin() > cfg_.max_header_bytes) {
     co_await fail(errc::bad_request, "Request header too large.");
@@ -295,12 +279,12 @@ asio::awaitable<void> connection::write_response(bool keep_alive, bool input_pen
   auto& res = ex_->res;
   if (!valid_status(res.status)) {
     w_.log("refused response status " + std::to_string(res.status) + " for " + req.target);
-    res = fallback_500();
+    res = internal_error_response();
   }
   for (const auto& h : res.headers) {
     if (const char* why = check_header(h)) {
       w_.log(std::string("refused response header (") + why + ") for " + req.target);
-      res = fallback_500();
+      res = internal_error_response();
       break;
     }
   }
@@ -414,52 +398,8 @@ void begin_stop(worker& w) {
   if (w.live == 0) w.guard.reset();
 }
 
-namespace {
-
-void deliver(std::shared_ptr<exchange> ex) {
-  if (current_worker == ex->owner_raw) {
-    if (ex->conn) ex->conn->on_reply();
-    return;
-  }
-  auto owner = ex->owner.lock();
-  if (!owner) return;  // the server is gone
-  asio::post(owner->ctx, [ex = std::move(ex)] {
-    if (ex->conn) ex->conn->on_reply();
-  });
+void on_reply(connection& c) {
+  c.on_reply();
 }
-
-}  // namespace
 
 }  // namespace mizan::http::detail
-
-namespace mizan::http {
-
-responder& responder::operator=(responder&& other) noexcept {
-  if (this != &other) {
-    if (ex_) {
-      try {
-        send(detail::fallback_500());
-      } catch (...) {
-      }
-    }
-    ex_ = std::move(other.ex_);
-  }
-  return *this;
-}
-
-responder::~responder() {
-  if (!ex_) return;
-  try {
-    send(detail::fallback_500());
-  } catch (...) {
-  }
-}
-
-void responder::send(response&& res) {
-  auto ex = std::move(ex_);
-  if (!ex) return;
-  ex->res = std::move(res);
-  detail::deliver(std::move(ex));
-}
-
-}  // namespace mizan::http

@@ -235,4 +235,8 @@ response error_response(errc code, std::string_view message, bool close) {
   return res;
 }
 
+response internal_error_response() {
+  return error_response(errc::internal, "Internal server error.");
+}
+
 }  // namespace mizan::http::detail

@@ -40,6 +40,10 @@ bool status_without_body(int status) noexcept;
 /// (also for HEAD, whose body is not sent).
 void write_head(const response& res, std::string_view date, persistence p, std::string& out);
 
+/// The 500 `internal` answer given when the application failed to answer
+/// properly; the cause goes to the log, never to the client.
+response internal_error_response();
+
 /// A response carrying the protocol's error body
 /// `{"error":{"code":"...","message":"..."}}`.
 response error_response(errc code, std::string_view message, bool close = false);

@@ -148,6 +148,27 @@ TEST_F(Limits, OversizedHeaderIs400) {
   EXPECT_EQ(handler_.calls.load(), 0);
 }
 
+TEST_F(Limits, EmptyLinesBeforeTheRequestCountTowardsTheLimit) {
+  client c(server_.port());
+  std::string lines;
+  for (int i = 0; i < 16 * 1024; ++i) lines += "\r\n";
+  std::thread sender([&] { c.send(lines + get("/echo")); });
+  auto r = c.read_response();
+  sender.join();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 400);
+  EXPECT_EQ(handler_.calls.load(), 0);
+}
+
+TEST_F(Limits, AFewEmptyLinesBeforeTheRequestAreIgnored) {
+  client c(server_.port());
+  ASSERT_TRUE(c.send("\r\n\r\n" + get("/echo")));
+  auto r = c.read_response();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  EXPECT_EQ(r->body, "GET /echo\n");
+}
+
 TEST_F(Limits, HugeChunkExtensionDoesNotGrowTheReadBuffer) {
   // 2 MB of chunk extension without CRLF: Beast 1.81 with an unbounded
   // flat_buffer grew it to 3 MiB.

@@ -98,6 +98,14 @@ struct exchange {
   connection* conn = nullptr;  ///< read and written on the owner's thread only
 };
 
+/// Makes the responder for an exchange (responder's constructor is private).
+struct connection_access {
+  static responder make(std::shared_ptr<exchange> ex) noexcept { return responder(std::move(ex)); }
+};
+
+/// On the connection's thread: its application answer is in its exchange.
+void on_reply(connection& c);
+
 /// Starts serving `socket` on `w` (callable from any thread).
 void start_connection(worker& w, asio::ip::tcp::socket socket, connection_slot slot);
 /// On `w`'s thread: refuse new requests, close idle connections, and let the
