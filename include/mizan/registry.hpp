@@ -20,8 +20,8 @@
 
 namespace mizan {
 
-/// Scoping params of an `affects` entry, e.g. `{{"id", args.id}}`.
-using params = boost::json::object;
+/// The params that scope an `affects` entry, e.g. `mizan::scope{{"id", args.id}}`.
+using scope = boost::json::object;
 
 /// The arguments of a function that takes none.
 struct no_args {};
@@ -44,10 +44,9 @@ struct fn_traits<R (C::*)(A...)> : fn_traits<R (*)(A...)> {};
 
 /// The argument struct of `F(call&, const Args&)`, or no_args for `F(call&)`.
 template <class F>
-using args_of = std::conditional_t<(fn_traits<F>::arity == 2),
-                                   std::tuple_element_t<fn_traits<F>::arity == 2 ? 1 : 0,
-                                                        typename fn_traits<F>::args>,
-                                   no_args>;
+using args_of = std::conditional_t<
+    (fn_traits<F>::arity == 2),
+    std::tuple_element_t<fn_traits<F>::arity == 2 ? 1 : 0, typename fn_traits<F>::args>, no_args>;
 
 template <class Args>
 std::vector<field_def> fields_of() {
@@ -55,15 +54,15 @@ std::vector<field_def> fields_of() {
   using members = boost::describe::describe_members<Args, boost::describe::mod_public>;
   boost::mp11::mp_for_each<members>([&](auto member) {
     using T = std::remove_cvref_t<decltype(std::declval<Args&>().*member.pointer)>;
-    using V = std::conditional_t<is_optional<T>::value, typename T::value_type, T>;
+    using V = typename unwrap_optional<T>::type;
     field_def f;
     f.name = member.name;
     f.kind = scalar_kind_of<T>();
     f.optional = is_optional<T>::value;
     if constexpr (std::is_integral_v<V> && !std::is_same_v<V, bool>) {
       constexpr std::int64_t js_max = (std::int64_t{1} << 53) - 1;
-      f.int_min = std::is_signed_v<V> ? std::max<std::int64_t>(std::numeric_limits<V>::min(), -js_max)
-                                      : 0;
+      f.int_min =
+          std::is_signed_v<V> ? std::max<std::int64_t>(std::numeric_limits<V>::min(), -js_max) : 0;
       f.int_max = static_cast<std::int64_t>(
           std::min<std::uint64_t>(std::numeric_limits<V>::max(), std::uint64_t(js_max)));
     }
@@ -95,7 +94,7 @@ class function_builder {
   template <class Scope>
   function_builder& affects(const mizan::context& c, Scope scope) {
     def_->affects.push_back(
-        {std::string(c.name()), [scope](const void* args, const void* result) -> params {
+        {std::string(c.name()), [scope](const void* args, const void* result) -> mizan::scope {
            if constexpr (std::is_void_v<Result>) {
              (void)result;
              return scope(*static_cast<const Args*>(args));
@@ -181,11 +180,17 @@ class registry {
                   "mizan: a server function takes (mizan::call&) or (mizan::call&, const Args&)");
     detail::function_def& def = add_def(std::move(name));
     def.args_type = detail::describe_type<Args>(types_);
-    def.result_type = detail::describe_type<Result>(types_);
+    if constexpr (std::is_same_v<Result, http_response>) {
+      def.result_type = detail::scalar_description("response");
+    } else {
+      def.result_type = detail::describe_type<Result>(types_);
+    }
     def.fields = detail::fields_of<Args>();
     def.returns_view = std::is_same_v<Result, http_response>;
-    def.invoke = [f, &def](call& c, const boost::json::object& in, detail::invoke_output& out) {
+    def.invoke = [f, &def](call& c, const boost::json::object& in,
+                           detail::after_decode_hook after_decode, detail::invoke_output& out) {
       const Args args = detail::decode_arguments<Args>(in);
+      if (after_decode) after_decode(def, in);
       auto run = [&]() -> decltype(auto) {
         if constexpr (traits::arity == 2) {
           return f(c, args);

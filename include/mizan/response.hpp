@@ -17,7 +17,8 @@ struct http_response {
 
   /// A redirect (303 See Other by default, so a POST form lands on a GET).
   static http_response redirect(std::string location, int status = 303);
-  static http_response text(std::string body, std::string content_type = "text/plain; charset=utf-8");
+  static http_response text(std::string body,
+                            std::string content_type = "text/plain; charset=utf-8");
   static http_response html(std::string body);
   /// A download: `Content-Disposition: attachment; filename="..."`.
   static http_response attachment(std::string body, std::string content_type, std::string filename);

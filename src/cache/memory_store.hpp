@@ -44,6 +44,7 @@ class memory_store final : public store {
            std::chrono::milliseconds ttl) override;
   void purge(const params::invalidation_entry& entry) override;
   void clear() override;
+  bool nonblocking() const noexcept override { return true; }
 
   /// Number of entries held, expired ones included until they are dropped.
   std::size_t size() const;

@@ -54,6 +54,10 @@ class store {
 
   /// Drops every entry.
   virtual void clear() = 0;
+
+  /// True when get() never blocks on I/O, so a network thread may call it
+  /// (the in-memory store); a Redis store must be called from workers.
+  virtual bool nonblocking() const noexcept { return false; }
 };
 
 }  // namespace mizan::cache

@@ -44,7 +44,8 @@ bool constant_time_equal(std::string_view a, std::string_view b) noexcept {
 
 std::string random_bytes(std::size_t size) {
   std::string out(size, '\0');
-  if (size && RAND_bytes(reinterpret_cast<unsigned char*>(out.data()), static_cast<int>(size)) != 1) {
+  if (size &&
+      RAND_bytes(reinterpret_cast<unsigned char*>(out.data()), static_cast<int>(size)) != 1) {
     throw std::runtime_error("the system random generator failed");
   }
   return out;

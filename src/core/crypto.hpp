@@ -17,7 +17,9 @@ digest256 hmac_sha256(std::string_view key, std::string_view data);
 digest256 sha256(std::string_view data);
 /// Lower-case hex of any byte range.
 std::string to_hex(const std::uint8_t* bytes, std::size_t size);
-inline std::string to_hex(const digest256& d) { return to_hex(d.data(), d.size()); }
+inline std::string to_hex(const digest256& d) {
+  return to_hex(d.data(), d.size());
+}
 /// Compares in time that depends only on the lengths, never on the contents.
 bool constant_time_equal(std::string_view a, std::string_view b) noexcept;
 /// `size` bytes from the operating system's CSPRNG.

@@ -43,12 +43,16 @@ error& error::with_header(std::string name, std::string value) {
   return *this;
 }
 
-void raise_not_found(std::string message) { throw error(errc::not_found, std::move(message)); }
+void raise_not_found(std::string message) {
+  throw error(errc::not_found, std::move(message));
+}
 
 void raise_validation(field_errors fields, std::string message) {
   throw error(errc::validation, std::move(message), std::move(fields));
 }
 
-void raise_forbidden(std::string message) { throw error(errc::forbidden, std::move(message)); }
+void raise_forbidden(std::string message) {
+  throw error(errc::forbidden, std::move(message));
+}
 
 }  // namespace mizan

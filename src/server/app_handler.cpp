@@ -17,7 +17,9 @@ bool split_api_path(std::string_view rest, std::string_view& kind, std::string_v
   return name.find('/') == std::string_view::npos;
 }
 
-http::response not_found() { return error_response(error(errc::not_found, "Not found.")); }
+http::response not_found() {
+  return error_response(error(errc::not_found, "Not found."));
+}
 
 }  // namespace
 
@@ -43,7 +45,8 @@ void app_handler::handle(const http::request& req, http::responder res) {
   const std::string_view prefix = svc_.cfg.api_prefix;
   if (path.starts_with(prefix) && (path.size() == prefix.size() || path[prefix.size()] == '/')) {
     std::string_view kind, name;
-    const auto rest = path.size() > prefix.size() ? path.substr(prefix.size() + 1) : path.substr(0, 0);
+    const auto rest =
+        path.size() > prefix.size() ? path.substr(prefix.size() + 1) : path.substr(0, 0);
     if (!split_api_path(rest, kind, name)) return res.send(not_found());
 
     if (kind == "ctx" && !name.empty()) {

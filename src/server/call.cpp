@@ -13,14 +13,18 @@
 
 namespace mizan {
 
-const std::optional<mizan::user>& call::user() const { return state_->user; }
+const std::optional<mizan::user>& call::user() const {
+  return state_->user;
+}
 
 const mizan::user& call::require_user() const {
   if (!state_->user) throw error(errc::unauthenticated, "Authentication required.");
   return *state_->user;
 }
 
-db::connection& call::db() const { return state_->services->database.connection(); }
+db::connection& call::db() const {
+  return state_->services->database.connection();
+}
 
 std::string_view call::header(std::string_view name) const {
   if (!state_->request) return {};
@@ -32,7 +36,9 @@ std::string_view call::remote_address() const {
   return state_->request ? std::string_view(state_->request->remote_address) : std::string_view{};
 }
 
-bool call::uses_bearer_token() const { return state_->bearer; }
+bool call::uses_bearer_token() const {
+  return state_->bearer;
+}
 
 void call::sign_in(const mizan::user& u) {
   state_->change = detail::session_change::sign_in;

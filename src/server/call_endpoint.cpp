@@ -58,9 +58,9 @@ http::response call_endpoint(services& svc, const http::request& req, std::strin
   auto result = run_function(svc.cat, *f, args, c);
   svc.invalidate(result.invalidate, who.user ? std::optional(who.user->id) : std::nullopt);
 
-  http::response res = json_response(
-      200, boost::json::object{{"result", std::move(result.result)},
-                               {"invalidate", invalidate_json(result.invalidate)}});
+  http::response res =
+      json_response(200, boost::json::object{{"result", std::move(result.result)},
+                                             {"invalidate", invalidate_json(result.invalidate)}});
   add_header(res, "Cache-Control", "no-store");
   apply_session_change(svc, who, state, res);
   return res;

@@ -148,8 +148,8 @@ void catalog::build_contexts() {
         c.params.push_back(field);
       } else if (same->kind != field.kind || same->int_min != field.int_min ||
                  same->int_max != field.int_max) {
-        fail(*f, fmt::format("context '{}' param '{}' is declared with two different types",
-                             c.name, field.name));
+        fail(*f, fmt::format("context '{}' param '{}' is declared with two different types", c.name,
+                             field.name));
       }
     }
   }
@@ -194,8 +194,8 @@ void catalog::build_routes(std::string_view api_prefix) {
     for (const auto& other : routes_) {
       const bool same_shape = other.pattern == r.pattern;
       for (const auto& m : r.methods) {
-        if (same_shape && std::find(other.methods.begin(), other.methods.end(), m) !=
-                              other.methods.end()) {
+        if (same_shape &&
+            std::find(other.methods.begin(), other.methods.end(), m) != other.methods.end()) {
           fail(*f, fmt::format("route {} {} is also served by '{}'", m, r.pattern,
                                other.function->name));
         }
@@ -239,13 +239,15 @@ std::optional<route_match> catalog::match(std::string_view path, std::string_vie
       const auto* field = &*std::find_if(r.function->fields.begin(), r.function->fields.end(),
                                          [&](const field_def& d) { return d.name == seg.param; });
       auto value = coerce_path_segment(*field, parts[i]);
-      if (!value) ok = false;
-      else m.params[seg.param] = std::move(*value);
+      if (!value)
+        ok = false;
+      else
+        m.params[seg.param] = std::move(*value);
     }
     if (!ok) continue;
-    m.method_allowed =
-        std::find(r.methods.begin(), r.methods.end(), method) != r.methods.end() ||
-        (method == "HEAD" && std::find(r.methods.begin(), r.methods.end(), "GET") != r.methods.end());
+    m.method_allowed = std::find(r.methods.begin(), r.methods.end(), method) != r.methods.end() ||
+                       (method == "HEAD" &&
+                        std::find(r.methods.begin(), r.methods.end(), "GET") != r.methods.end());
     if (m.method_allowed) return m;
     if (!fallback) fallback = std::move(m);
   }

@@ -8,8 +8,8 @@
 #include "server/identity.hpp"
 #include "server/responses.hpp"
 
-#include <boost/json/serialize.hpp>
 #include <fmt/format.h>
+#include <boost/json/serialize.hpp>
 
 namespace mizan::server {
 namespace {
@@ -76,8 +76,8 @@ prepared_context compute(services& svc, const http::request& req, const context_
     p.status = r.status;
     p.body = std::make_shared<const std::string>(std::move(r.body));
   } catch (const std::exception& e) {
-    auto r = internal_error_response(fmt::format("context '{}': {}", ctx.name, e.what()),
-                                     svc.cfg.debug);
+    auto r =
+        internal_error_response(fmt::format("context '{}': {}", ctx.name, e.what()), svc.cfg.debug);
     p.status = r.status;
     p.body = std::make_shared<const std::string>(std::move(r.body));
   }
@@ -130,7 +130,8 @@ void context_endpoint(services& svc, const http::request& req, const context_def
     return;
   }
 
-  const auto key = cache::cache_key(svc.cfg.cache_secret, ctx.name, ctx.rev, parsed.canonical, scope);
+  const auto key =
+      cache::cache_key(svc.cfg.cache_secret, ctx.name, ctx.rev, parsed.canonical, scope);
   if (auto hit = svc.cache->get(key)) {
     prepared_context p{200, std::move(hit->body), std::move(hit->etag), true};
     res.send(respond_with(req, ctx, p, "hit"));

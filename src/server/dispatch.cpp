@@ -36,12 +36,11 @@ void check_rules(const function_def& f, const boost::json::object& args) {
   if (!errors.empty()) throw error(errc::validation, "Invalid input.", std::move(errors));
 }
 
-call_result run_function(const catalog& cat, const function_def& f,
-                         const boost::json::object& args, call& c) {
+call_result run_function(const catalog& cat, const function_def& f, const boost::json::object& args,
+                         call& c) {
   check_access(f, c);
-  check_rules(f, args);
   detail::invoke_output out;
-  f.invoke(c, args, out);
+  f.invoke(c, args, &check_rules, out);
 
   call_result r;
   r.result = std::move(out.result);
@@ -71,9 +70,8 @@ boost::json::object run_context(const context_def& ctx, const boost::json::objec
     for (const auto& field : f->fields) {
       if (const auto* v = params.if_contains(field.name)) args.emplace(field.name, *v);
     }
-    check_rules(*f, args);
     detail::invoke_output out;
-    f->invoke(c, args, out);
+    f->invoke(c, args, &check_rules, out);
     bundle.emplace(f->name, std::move(out.result));
   }
   return bundle;

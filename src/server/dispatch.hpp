@@ -28,13 +28,12 @@ void check_rules(const function_def& f, const boost::json::object& args);
 
 /// Runs `f` with `args` for `c`: access, rules, decoding, the function, then
 /// the invalidation entries its `affects` name. Throws `mizan::error`.
-call_result run_function(const catalog& cat, const function_def& f,
-                         const boost::json::object& args, call& c);
+call_result run_function(const catalog& cat, const function_def& f, const boost::json::object& args,
+                         call& c);
 
 /// Runs every function of `ctx` with the params each declares and bundles the
 /// results as `{"<function>": <result>, ...}`. Access is checked for every
 /// function before any runs. Throws `mizan::error`.
-boost::json::object run_context(const context_def& ctx, const boost::json::object& params,
-                                call& c);
+boost::json::object run_context(const context_def& ctx, const boost::json::object& params, call& c);
 
 }  // namespace mizan::server

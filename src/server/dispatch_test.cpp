@@ -1,12 +1,12 @@
 // Dispatch without sockets: registration checks, argument decoding, rules,
 // access, invalidation entries and context bundling.
-#include "server/call_state.hpp"
 #include "server/dispatch.hpp"
+#include "server/call_state.hpp"
 #include "server/schema.hpp"
 
+#include <gtest/gtest.h>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
-#include <gtest/gtest.h>
 
 namespace {
 
@@ -44,8 +44,12 @@ std::vector<Item> list_items(call&) {
   ++runs;
   return {{1, "a"}};
 }
-Item get_item(call&, const IdArgs& a) { return {a.id, "x"}; }
-Item add_item(call&, const NameArgs& a) { return {7, a.name}; }
+Item get_item(call&, const IdArgs& a) {
+  return {a.id, "x"};
+}
+Item add_item(call&, const NameArgs& a) {
+  return {7, a.name};
+}
 
 registry make_registry() {
   registry app;
@@ -53,7 +57,10 @@ registry make_registry() {
   app.add("get_item", &get_item).context(item);
   app.add("add_item", &add_item)
       .affects(items)
-      .affects(item, [](const NameArgs&, const Item& r) { return params{{"id", r.id}}; })
+      .affects(item,
+               [](const NameArgs&, const Item& r) {
+                 return scope{{"id", r.id}};
+               })
       .validate("name", {.required = true, .max_length = 3})
       .validate("count", {.min = 1, .max = 10});
   return app;
@@ -65,7 +72,9 @@ struct caller {
   explicit caller(std::optional<user> u = std::nullopt) { state.user = std::move(u); }
 };
 
-boost::json::object obj(std::string_view text) { return boost::json::parse(text).as_object(); }
+boost::json::object obj(std::string_view text) {
+  return boost::json::parse(text).as_object();
+}
 
 int status_of_call(const catalog& cat, std::string_view fn, std::string_view args,
                    std::optional<user> u = user{1, "ann", "", false, false}) {
@@ -109,7 +118,8 @@ TEST(Dispatch, RulesProduceTheSchemaMessages) {
   const catalog cat(app, "/api/mizan");
   caller who;
   try {
-    server::run_function(cat, *cat.function("add_item"), obj(R"({"name":"abcd","count":11})"), who.c);
+    server::run_function(cat, *cat.function("add_item"), obj(R"({"name":"abcd","count":11})"),
+                         who.c);
     FAIL() << "expected a validation error";
   } catch (const error& e) {
     EXPECT_EQ(e.fields().at("name").front(), "Ensure this field has no more than 3 characters.");
@@ -174,24 +184,25 @@ TEST(Catalog, InconsistentRegistrationsStopStartupNamingTheFunction) {
               a.add("f", &list_items);
             }),
             "mizan: function 'f': registered twice");
-  EXPECT_NE(registration_error([](registry& a) { a.add("g", &add_item).affects(items); })
-                .find("affects context 'items', which no function declares"),
+  EXPECT_NE(registration_error([](registry& a) {
+              a.add("g", &add_item).affects(items);
+            }).find("affects context 'items', which no function declares"),
             std::string::npos);
   EXPECT_NE(registration_error([](registry& a) {
               a.add("a", &list_items).context(items).private_();
               a.add("b", &list_items).context(items);
             }).find("mixes private and public"),
             std::string::npos);
-  EXPECT_NE(registration_error([](registry& a) { a.add("Bad", &list_items); })
-                .find("must match"),
+  EXPECT_NE(registration_error([](registry& a) { a.add("Bad", &list_items); }).find("must match"),
             std::string::npos);
   EXPECT_NE(registration_error([](registry& a) {
               a.add("v", [](call&) { return http_response::text("x"); });
             }).find("no route"),
             std::string::npos);
   EXPECT_NE(registration_error([](registry& a) {
-              a.add("v", [](call&, const IdArgs&) { return http_response::text("x"); })
-                  .route("/x/{id:str}");
+              a.add("v", [](call&, const IdArgs&) {
+                 return http_response::text("x");
+               }).route("/x/{id:str}");
             }).find("declared str but the argument is int"),
             std::string::npos);
 }

@@ -3,11 +3,14 @@
 #include "mizan/users.hpp"
 #include "server/cookies.hpp"
 
+#include <charconv>
 #include <ctime>
 
 namespace mizan::server {
 
-std::int64_t unix_now() { return static_cast<std::int64_t>(std::time(nullptr)); }
+std::int64_t unix_now() {
+  return static_cast<std::int64_t>(std::time(nullptr));
+}
 
 identity resolve_identity(services& svc, const http::request& req) {
   identity who;

@@ -11,7 +11,7 @@
 namespace mizan::server {
 
 struct identity {
-  std::optional<user> user;
+  std::optional<mizan::user> user;
   bool bearer = false;
   std::string session_id;                 // from the cookie, when it named a live session
   std::optional<session_record> session;  // that session

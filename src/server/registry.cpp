@@ -2,8 +2,8 @@
 // include/mizan/registry.hpp and detail/*.hpp call but need not inline.
 #include "mizan/registry.hpp"
 
-#include <boost/core/demangle.hpp>
 #include <fmt/format.h>
+#include <boost/core/demangle.hpp>
 
 namespace mizan {
 
@@ -26,9 +26,9 @@ bool type_table::reserve(const std::string& name, const std::type_info& type) {
   const std::string owner = boost::core::demangle(type.name());
   if (const auto* existing = owners_.if_contains(name)) {
     if (existing->as_string() != owner) {
-      throw std::logic_error(fmt::format(
-          "mizan: two types are both named '{}' in the schema ({} and {}); rename one", name,
-          std::string(existing->as_string()), owner));
+      throw std::logic_error(
+          fmt::format("mizan: two types are both named '{}' in the schema ({} and {}); rename one",
+                      name, std::string(existing->as_string()), owner));
     }
     return false;
   }
@@ -69,7 +69,9 @@ void throw_unknown_key(const decode_state& s, std::string_view key) {
                                      : fmt::format("Unknown field '{}' in '{}'.", key, s.path));
 }
 
-void note_missing(decode_state& s) { s.missing[s.path].push_back("This field is required."); }
+void note_missing(decode_state& s) {
+  s.missing[s.path].push_back("This field is required.");
+}
 
 bool decode_integer(const boost::json::value& v, std::int64_t min, std::uint64_t max,
                     std::int64_t& out_signed, std::uint64_t& out_unsigned) {

@@ -1,7 +1,7 @@
 #include "server/responses.hpp"
 
-#include <boost/json/serialize.hpp>
 #include <fmt/format.h>
+#include <boost/json/serialize.hpp>
 
 #include <cstdio>
 

@@ -2,12 +2,13 @@
 #include "mizan/app.hpp"
 #include "mizan/users.hpp"
 #include "server/app_handler.hpp"
+#include "server/identity.hpp"
 #include "server/responses.hpp"
 #include "server/schema.hpp"
 #include "server/services.hpp"
 
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <CLI/CLI.hpp>
 
 #include <cstdio>
 #include <iostream>
@@ -20,8 +21,11 @@ std::string prefix_from_env() {
 }
 
 void migrate_all(db::database& database, const app_options& options) {
-  db::migrate(database, server::framework_migrations());
-  if (!options.migrations.empty()) db::migrate(database, options.migrations);
+  // One ordered list: Mizan's tables first, then the application's.
+  std::vector<db::migration> all(server::framework_migrations().begin(),
+                                 server::framework_migrations().end());
+  all.insert(all.end(), options.migrations.begin(), options.migrations.end());
+  db::migrate(database, all);
 }
 
 int serve(registry& app, const app_options& options) {

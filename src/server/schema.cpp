@@ -81,15 +81,19 @@ boost::json::value schema_of(const catalog& cat) {
   for (const auto* f : all) {
     boost::json::array fields;
     for (const auto& field : f->fields) {
-      fields.push_back(boost::json::object{{"name", field.name}, {"rules", rules_json(field.rules)}});
+      fields.push_back(
+          boost::json::object{{"name", field.name}, {"rules", rules_json(field.rules)}});
     }
     boost::json::array methods;
     for (const auto& m : f->methods) methods.emplace_back(m);
     if (!f->route.empty() && methods.empty()) methods.emplace_back("GET");
     functions.push_back(boost::json::object{
         {"name", f->name},
-        {"kind", f->returns_view ? "view" : f->context.empty() ? "mutation" : "query"},
-        {"context", f->context.empty() ? boost::json::value(nullptr) : boost::json::value(f->context)},
+        {"kind", f->returns_view      ? "view"
+                 : f->context.empty() ? "mutation"
+                                      : "query"},
+        {"context",
+         f->context.empty() ? boost::json::value(nullptr) : boost::json::value(f->context)},
         {"args", f->args_type},
         {"fields", std::move(fields)},
         {"result", f->result_type},
@@ -155,11 +159,13 @@ boost::json::value manifest_of(const catalog& cat) {
       {"mutations", std::move(mutations)},
       {"routes", std::move(routes)},
       {"cache_key",
-       boost::json::object{{"key", "mizan:c:{context}:{hex}"},
-                           {"hmac", "sha256"},
-                           {"input", "mizan-cache-v1\n{context}\n{rev}\n{canonical params}\n{scope}"},
-                           {"scope", "public | user:{id}"}}},
-      {"mwt", boost::json::object{{"cookie", "mizan_mwt"}, {"format", "mwt1.{payload}.{signature}"}}},
+       boost::json::object{
+           {"key", "mizan:c:{context}:{hex}"},
+           {"hmac", "sha256"},
+           {"input", "mizan-cache-v1\n{context}\n{rev}\n{canonical params}\n{scope}"},
+           {"scope", "public | user:{id}"}}},
+      {"mwt",
+       boost::json::object{{"cookie", "mizan_mwt"}, {"format", "mwt1.{payload}.{signature}"}}},
   };
 }
 

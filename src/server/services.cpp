@@ -38,14 +38,16 @@ const db::migration mizan_migrations[] = {
 
 }  // namespace
 
-std::span<const db::migration> framework_migrations() { return mizan_migrations; }
+std::span<const db::migration> framework_migrations() {
+  return mizan_migrations;
+}
 
 services::services(settings s, const registry& reg)
     : cfg(std::move(s)),
       cat(reg, cfg.api_prefix),
       database(cfg.database_url),
       sessions(cfg.session_store == "memory" ? make_memory_session_store()
-                                              : make_sqlite_session_store(database)),
+                                             : make_sqlite_session_store(database)),
       cache(std::make_unique<cache::memory_store>(cache::memory_store_options{cfg.cache_bytes})),
       jwt(make_verifier(cfg)),
       schema_json(boost::json::serialize(schema_of(cat))) {}

@@ -28,8 +28,8 @@ struct prepared_context {
 
 /// Receives every successful mutation's entries (the WebSocket fan-out hooks
 /// in here). `user_id` is the caller's, for private contexts.
-using invalidation_listener =
-    std::function<void(std::span<const params::invalidation_entry>, std::optional<std::int64_t> user_id)>;
+using invalidation_listener = std::function<void(std::span<const params::invalidation_entry>,
+                                                 std::optional<std::int64_t> user_id)>;
 
 class services {
  public:

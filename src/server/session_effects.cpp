@@ -9,8 +9,8 @@
 namespace mizan::server {
 
 std::string csrf_cookie(const services& svc, std::string_view token) {
-  return set_cookie("mizan_csrf", token, {.http_only = true, .secure = svc.cfg.secure_cookies,
-                                          .max_age = std::nullopt});
+  return set_cookie("mizan_csrf", token,
+                    {.http_only = true, .secure = svc.cfg.secure_cookies, .max_age = std::nullopt});
 }
 
 std::string anonymous_csrf_token(const services& svc, const http::request& req, bool& fresh) {
@@ -54,8 +54,8 @@ void apply_session_change(services& svc, const identity& who, const detail::call
                           http::response& res) {
   if (state.change == detail::session_change::none || who.bearer) return;
   if (!who.session_id.empty()) svc.sessions->destroy(who.session_id);
-  const cookie_options secure{.http_only = true, .secure = svc.cfg.secure_cookies,
-                              .max_age = std::nullopt};
+  const cookie_options secure{
+      .http_only = true, .secure = svc.cfg.secure_cookies, .max_age = std::nullopt};
   const std::string csrf = make_csrf_token(svc.cfg.secret_key);
   if (state.change == detail::session_change::sign_in && state.signed_in) {
     const std::string id = crypto::random_token(32);

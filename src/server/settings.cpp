@@ -49,7 +49,8 @@ std::string secret_from(const env_lookup& env, const std::string& name, const fs
     std::ifstream in(path);
     std::string secret;
     std::getline(in, secret);
-    if (secret.size() < 32) bad(name, fmt::format("the generated secret in {} is damaged", path.string()));
+    if (secret.size() < 32)
+      bad(name, fmt::format("the generated secret in {} is damaged", path.string()));
     return secret;
   }
   const std::string secret = crypto::random_token(32);
@@ -88,9 +89,11 @@ settings load_settings(const env_lookup& env, const std::string& default_static_
   settings s;
   const std::string bind = env("MIZAN_BIND").value_or("127.0.0.1:8000");
   const auto colon = bind.rfind(':');
-  if (colon == std::string::npos || colon == 0) bad("MIZAN_BIND", fmt::format("'{}' is not host:port", bind));
+  if (colon == std::string::npos || colon == 0)
+    bad("MIZAN_BIND", fmt::format("'{}' is not host:port", bind));
   s.host = bind.substr(0, colon);
-  if (s.host.size() > 2 && s.host.front() == '[' && s.host.back() == ']') s.host = s.host.substr(1, s.host.size() - 2);
+  if (s.host.size() > 2 && s.host.front() == '[' && s.host.back() == ']')
+    s.host = s.host.substr(1, s.host.size() - 2);
   s.port = parse_number<std::uint16_t>("MIZAN_BIND", bind.substr(colon + 1), 0, 65535);
 
   s.data_dir = env("MIZAN_DATA_DIR").value_or("./data");
@@ -101,30 +104,40 @@ settings load_settings(const env_lookup& env, const std::string& default_static_
   s.secret_key = secret_from(env, "MIZAN_SECRET_KEY", s.data_dir, "secret_key");
   s.cache_secret = secret_from(env, "MIZAN_CACHE_SECRET", s.data_dir, "cache_secret");
   s.mwt_secret = secret_from(env, "MIZAN_MWT_SECRET", s.data_dir, "mwt_secret");
-  if (s.secret_key == s.cache_secret || s.secret_key == s.mwt_secret || s.cache_secret == s.mwt_secret) {
+  if (s.secret_key == s.cache_secret || s.secret_key == s.mwt_secret ||
+      s.cache_secret == s.mwt_secret) {
     bad("MIZAN_SECRET_KEY", "the secret key, cache secret and MWT secret must all differ");
   }
 
-  s.database_url = env("MIZAN_DATABASE_URL").value_or("sqlite:///" + (fs::absolute(s.data_dir) / "mizan.sqlite3").string());
+  s.database_url =
+      env("MIZAN_DATABASE_URL")
+          .value_or("sqlite:///" + (fs::absolute(s.data_dir) / "mizan.sqlite3").string());
   if (!s.database_url.starts_with("sqlite:")) {
-    bad("MIZAN_DATABASE_URL", "only sqlite:///path is supported in this version (PostgreSQL comes later)");
+    bad("MIZAN_DATABASE_URL",
+        "only sqlite:///path is supported in this version (PostgreSQL comes later)");
   }
   if (env("MIZAN_REDIS_URL")) {
-    bad("MIZAN_REDIS_URL", "the Redis backend is not available in this version; unset it to use memory");
+    bad("MIZAN_REDIS_URL",
+        "the Redis backend is not available in this version; unset it to use memory");
   }
 
   const auto cores = std::max(1u, std::thread::hardware_concurrency());
-  s.threads = env("MIZAN_THREADS") ? parse_number<std::size_t>("MIZAN_THREADS", *env("MIZAN_THREADS"), 1, 256) : cores;
+  s.threads = env("MIZAN_THREADS")
+                  ? parse_number<std::size_t>("MIZAN_THREADS", *env("MIZAN_THREADS"), 1, 256)
+                  : cores;
   if (auto v = env("MIZAN_DEBUG")) s.debug = parse_flag("MIZAN_DEBUG", *v);
   if (auto v = env("MIZAN_ACCESS_LOG")) s.access_log = parse_flag("MIZAN_ACCESS_LOG", *v);
-  if (auto v = env("MIZAN_SECURE_COOKIES")) s.secure_cookies = parse_flag("MIZAN_SECURE_COOKIES", *v);
-  if (auto v = env("MIZAN_CACHE_BYTES")) s.cache_bytes = parse_number<std::size_t>("MIZAN_CACHE_BYTES", *v, 0, std::size_t{1} << 40);
+  if (auto v = env("MIZAN_SECURE_COOKIES"))
+    s.secure_cookies = parse_flag("MIZAN_SECURE_COOKIES", *v);
+  if (auto v = env("MIZAN_CACHE_BYTES"))
+    s.cache_bytes = parse_number<std::size_t>("MIZAN_CACHE_BYTES", *v, 0, std::size_t{1} << 40);
   if (auto v = env("MIZAN_SESSION_STORE")) {
     if (*v != "sqlite" && *v != "memory") bad("MIZAN_SESSION_STORE", "must be sqlite or memory");
     s.session_store = *v;
   }
   if (auto v = env("MIZAN_PREFIX")) {
-    if (v->empty() || v->front() != '/' || v->back() == '/') bad("MIZAN_PREFIX", "must start with '/' and not end with '/'");
+    if (v->empty() || v->front() != '/' || v->back() == '/')
+      bad("MIZAN_PREFIX", "must start with '/' and not end with '/'");
     s.api_prefix = *v;
   }
 

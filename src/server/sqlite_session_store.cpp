@@ -17,7 +17,8 @@ class sqlite_session_store final : public session_store {
 
   std::optional<session_record> load(std::string_view session_id, std::int64_t now) override {
     auto row = database_.connection().query_optional<session_row>(
-        "SELECT user_id, csrf_token, expires_at FROM mizan_sessions WHERE key = ? AND expires_at > ?",
+        "SELECT user_id, csrf_token, expires_at FROM mizan_sessions WHERE key = ? AND expires_at > "
+        "?",
         session_key(session_id), now);
     if (!row) return std::nullopt;
     return session_record{row->user_id, std::move(row->csrf_token), row->expires_at};
@@ -33,7 +34,8 @@ class sqlite_session_store final : public session_store {
   }
 
   void destroy(std::string_view session_id) override {
-    database_.connection().exec("DELETE FROM mizan_sessions WHERE key = ?", session_key(session_id));
+    database_.connection().exec("DELETE FROM mizan_sessions WHERE key = ?",
+                                session_key(session_id));
   }
 
  private:

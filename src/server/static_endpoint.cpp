@@ -16,15 +16,24 @@ namespace fs = std::filesystem;
 
 std::string_view mime_type(const fs::path& path) {
   static const std::map<std::string, std::string_view, std::less<>> types = {
-      {".html", "text/html; charset=utf-8"},     {".js", "text/javascript; charset=utf-8"},
-      {".mjs", "text/javascript; charset=utf-8"}, {".css", "text/css; charset=utf-8"},
-      {".json", "application/json"},              {".svg", "image/svg+xml"},
-      {".png", "image/png"},                      {".jpg", "image/jpeg"},
-      {".jpeg", "image/jpeg"},                    {".gif", "image/gif"},
-      {".webp", "image/webp"},                    {".ico", "image/x-icon"},
-      {".txt", "text/plain; charset=utf-8"},      {".map", "application/json"},
-      {".woff", "font/woff"},                     {".woff2", "font/woff2"},
-      {".wasm", "application/wasm"},              {".csv", "text/csv; charset=utf-8"},
+      {".html", "text/html; charset=utf-8"},
+      {".js", "text/javascript; charset=utf-8"},
+      {".mjs", "text/javascript; charset=utf-8"},
+      {".css", "text/css; charset=utf-8"},
+      {".json", "application/json"},
+      {".svg", "image/svg+xml"},
+      {".png", "image/png"},
+      {".jpg", "image/jpeg"},
+      {".jpeg", "image/jpeg"},
+      {".gif", "image/gif"},
+      {".webp", "image/webp"},
+      {".ico", "image/x-icon"},
+      {".txt", "text/plain; charset=utf-8"},
+      {".map", "application/json"},
+      {".woff", "font/woff"},
+      {".woff2", "font/woff2"},
+      {".wasm", "application/wasm"},
+      {".csv", "text/csv; charset=utf-8"},
   };
   const auto it = types.find(path.extension().string());
   return it == types.end() ? std::string_view("application/octet-stream") : it->second;

@@ -29,13 +29,16 @@ struct user_row {
 };
 BOOST_DESCRIBE_STRUCT(user_row, (), (id, username, email, is_staff, is_superuser))
 
-user to_user(const user_row& r) { return {r.id, r.username, r.email, r.is_staff, r.is_superuser}; }
+user to_user(const user_row& r) {
+  return {r.id, r.username, r.email, r.is_staff, r.is_superuser};
+}
 
 void check_password_strength(std::string_view password, std::string_view field,
                              field_errors& errors) {
   const auto length = server::code_point_length(password);
   if (length < 8) {
-    errors[std::string(field)].push_back("This password is too short. It must contain at least 8 characters.");
+    errors[std::string(field)].push_back(
+        "This password is too short. It must contain at least 8 characters.");
   } else if (length > 256) {
     errors[std::string(field)].push_back("This password is too long.");
   }
@@ -50,7 +53,9 @@ std::string now_iso8601() {
 
 }  // namespace
 
-void use_fast_hashing_for_tests() { fast_hashing = true; }
+void use_fast_hashing_for_tests() {
+  fast_hashing = true;
+}
 
 user create(db::connection& db, const new_user& u) {
   static const std::regex username_re(R"([A-Za-z0-9_.@+-]{1,150})");
@@ -64,8 +69,8 @@ user create(db::connection& db, const new_user& u) {
     errors["email"].push_back("Enter a valid email address.");
   }
   check_password_strength(u.password, "password", errors);
-  if (errors.empty() &&
-      db.query_optional<std::int64_t>("SELECT id FROM mizan_users WHERE username = ?", u.username)) {
+  if (errors.empty() && db.query_optional<std::int64_t>(
+                            "SELECT id FROM mizan_users WHERE username = ?", u.username)) {
     errors["username"].push_back("A user with that username already exists.");
   }
   if (!errors.empty()) throw error(errc::validation, "Invalid input.", std::move(errors));
@@ -107,7 +112,8 @@ std::optional<user> authenticate(db::connection& db, std::string_view username,
 }
 
 bool check_password(db::connection& db, std::int64_t id, std::string_view password) {
-  auto hash = db.query_optional<std::string>("SELECT password_hash FROM mizan_users WHERE id = ?", id);
+  auto hash =
+      db.query_optional<std::string>("SELECT password_hash FROM mizan_users WHERE id = ?", id);
   return hash && auth::password_verify(*hash, password);
 }
 

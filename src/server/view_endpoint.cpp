@@ -69,7 +69,8 @@ http::response view_endpoint(services& svc, const http::request& req, const rout
     // Query params coerce exactly like context params.
     std::vector<detail::field_def> rest;
     for (const auto& field : f.fields) {
-      if (!args.contains(field.name) && field.kind != detail::scalar_kind::none) rest.push_back(field);
+      if (!args.contains(field.name) && field.kind != detail::scalar_kind::none)
+        rest.push_back(field);
     }
     merge(args, params::parse_query(req.query(), specs_of(rest)).params);
   }
@@ -92,8 +93,9 @@ http::response view_endpoint(services& svc, const http::request& req, const rout
     for (auto& [name, value] : view.headers) add_header(res, std::move(name), std::move(value));
     res.body = std::move(view.body);
   } else {
-    res = json_response(200, boost::json::object{{"result", std::move(result.result)},
-                                                 {"invalidate", invalidate_json(result.invalidate)}});
+    res =
+        json_response(200, boost::json::object{{"result", std::move(result.result)},
+                                               {"invalidate", invalidate_json(result.invalidate)}});
   }
   if (!result.invalidate.empty()) {
     add_header(res, "X-Mizan-Invalidate", params::format_invalidate_header(result.invalidate));

@@ -164,7 +164,7 @@ mizan::http_response clear_done(mizan::call& c) {
 void register_functions(mizan::registry& app) {
   using mizan::auth_level;
   using namespace std::chrono_literals;
-  auto by_id = [](const IdArgs& a, const auto&) { return mizan::params{{"id", a.id}}; };
+  auto by_id = [](const IdArgs& a, const auto&) { return mizan::scope{{"id", a.id}}; };
 
   app.add("list_todos", &list_todos).context(todos).auth(auth_level::user).private_();
   app.add("todo_stats", &todo_stats).context(todos).auth(auth_level::user).private_();
@@ -186,7 +186,10 @@ void register_functions(mizan::registry& app) {
       .validate("limit", {.min = 1, .max = 100})
       .validate("min_done", {.min = 0});
   app.add("admin_overview", &admin_overview).context(admin).auth(auth_level::staff);
-  app.add("export_csv", &export_csv).route("/todos/export.csv").methods({"GET"}).auth(auth_level::user);
+  app.add("export_csv", &export_csv)
+      .route("/todos/export.csv")
+      .methods({"GET"})
+      .auth(auth_level::user);
   app.add("clear_done", &clear_done)
       .route("/todos/clear-done/")
       .methods({"POST"})

@@ -69,7 +69,8 @@ void decode_members(const boost::json::object& object, T& out, decode_state& s) 
   });
   for (const auto& kv : object) {
     bool known = false;
-    boost::mp11::mp_for_each<members>([&](auto member) { known = known || kv.key() == member.name; });
+    boost::mp11::mp_for_each<members>(
+        [&](auto member) { known = known || kv.key() == member.name; });
     if (!known) throw_unknown_key(s, kv.key());
   }
 }
@@ -81,9 +82,8 @@ void decode_value(const boost::json::value& v, T& out, decode_state& s) {
     out = v.get_bool();
   } else if constexpr (std::is_integral_v<T>) {
     constexpr std::int64_t js_max = (std::int64_t{1} << 53) - 1;
-    constexpr std::int64_t lo = std::is_signed_v<T> ? std::max<std::int64_t>(
-                                                          std::numeric_limits<T>::min(), -js_max)
-                                                    : 0;
+    constexpr std::int64_t lo =
+        std::is_signed_v<T> ? std::max<std::int64_t>(std::numeric_limits<T>::min(), -js_max) : 0;
     constexpr std::uint64_t hi =
         std::min<std::uint64_t>(std::numeric_limits<T>::max(), std::uint64_t(js_max));
     std::int64_t sv = 0;

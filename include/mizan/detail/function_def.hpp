@@ -42,7 +42,11 @@ struct invoke_output {
   std::vector<std::pair<std::string, boost::json::object>> scoped;  // context, params
 };
 
-using invoker = std::function<void(call&, const boost::json::object& args, invoke_output& out)>;
+struct function_def;
+/// Runs between decoding (type errors: 400) and the function (rules: 422).
+using after_decode_hook = void (*)(const function_def&, const boost::json::object& args);
+using invoker = std::function<void(call&, const boost::json::object& args, after_decode_hook,
+                                   invoke_output& out)>;
 
 struct function_def {
   std::string name;

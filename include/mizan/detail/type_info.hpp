@@ -48,8 +48,8 @@ boost::json::value describe_struct(type_table& table) {
     using members = boost::describe::describe_members<T, boost::describe::mod_public>;
     boost::mp11::mp_for_each<members>([&](auto member) {
       using field_type = std::remove_cvref_t<decltype(std::declval<T&>().*member.pointer)>;
-      fields.push_back(boost::json::object{{"name", member.name},
-                                           {"type", describe_type<field_type>(table)}});
+      fields.push_back(
+          boost::json::object{{"name", member.name}, {"type", describe_type<field_type>(table)}});
     });
     table.define(name, boost::json::object{{"kind", "struct"}, {"fields", std::move(fields)}});
   }
@@ -79,10 +79,9 @@ boost::json::value describe_type(type_table& table) {
     constexpr std::int64_t js_max = (std::int64_t{1} << 53) - 1;
     constexpr auto lo = std::numeric_limits<T>::min();
     constexpr auto hi = std::numeric_limits<T>::max();
-    return integer_description(std::is_signed_v<T> && lo < -js_max ? -js_max : std::int64_t(lo),
-                               static_cast<std::uint64_t>(hi) > std::uint64_t(js_max)
-                                   ? js_max
-                                   : std::int64_t(hi));
+    return integer_description(
+        std::is_signed_v<T> && lo < -js_max ? -js_max : std::int64_t(lo),
+        static_cast<std::uint64_t>(hi) > std::uint64_t(js_max) ? js_max : std::int64_t(hi));
   } else if constexpr (std::is_floating_point_v<T>) {
     return scalar_description("number");
   } else if constexpr (std::is_same_v<T, std::string>) {

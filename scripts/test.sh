@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Installs everything the tests need, then runs every test: C++ unit tests
+# under ASan+UBSan, the TypeScript unit tests, and the cross-process and
+# browser tests against the real server.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/bootstrap.sh --test
+npm ci --no-audit --no-fund --loglevel=error
+
+scripts/check-format.sh
+
+cmake --preset asan >/dev/null
+cmake --build --preset asan
+export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}"
+export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
+ctest --preset asan -j2
+
+npm run test:ts
+MIZAN_TODO_BIN="$PWD/build/asan/examples/todo/server/todo" npm run test:integration
