@@ -40,6 +40,7 @@ class responder {
  public:
   responder() noexcept = default;
   responder(responder&&) noexcept = default;
+  /// An unanswered request held by `*this` is answered 500 first.
   responder& operator=(responder&& other) noexcept;
   responder(const responder&) = delete;
   responder& operator=(const responder&) = delete;
