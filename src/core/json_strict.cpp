@@ -6,9 +6,12 @@
 
 #include <algorithm>
 #include <array>
+#include <charconv>
 #include <cmath>
 #include <memory_resource>
+#include <optional>
 #include <stdexcept>
+#include <system_error>
 #include <vector>
 
 namespace mizan::json {
@@ -22,8 +25,25 @@ constexpr std::size_t max_depth_ceiling = 1000;
 enum class refusal { none, duplicate_key, non_finite_number, unsafe_integer };
 
 // Boost.JSON writes numbers with a fraction or an exponent using these.
-inline bool has_fraction_or_exponent(boost::json::string_view number) noexcept {
-  return number.find_first_of(".eE") != boost::json::string_view::npos;
+inline bool has_fraction_or_exponent(std::string_view number) noexcept {
+  return number.find_first_of(".eE") != std::string_view::npos;
+}
+
+// Boost.JSON 1.81 is not correctly rounded (123456789012345680000.0 reads one
+// ulp low, 1.7976931348623158e308 as infinity); std::from_chars is, as
+// JavaScript's JSON.parse. `approx` is Boost's reading, consulted only for the
+// direction in which a literal left the range of double: libstdc++ reports
+// underflow as out of range too, where JavaScript reads a signed zero.
+// Returns nullopt when the literal rounds to infinity.
+inline std::optional<double> exact_double(std::string_view literal, double approx) noexcept {
+  const char* const last = literal.data() + literal.size();
+  double d = 0;
+  const auto [end, ec] = std::from_chars(literal.data(), last, d);
+  if (ec == std::errc{} && end == last) return d;
+  if (ec == std::errc::result_out_of_range && std::fabs(approx) < 1) {
+    return std::copysign(0.0, approx);
+  }
+  return std::nullopt;  // overflow; the parser has already checked the grammar
 }
 
 // Feeds a value_stack exactly as boost::json::parser's own handler does, and
@@ -42,7 +62,7 @@ class strict_handler {
   using string_view = boost::json::string_view;
 
   strict_handler(std::pmr::memory_resource* scratch, unsigned char* temp, std::size_t temp_size)
-      : st({}, temp, temp_size), key_bytes_(scratch), keys_(scratch) {}
+      : st({}, temp, temp_size), key_bytes_(scratch), keys_(scratch), number_(scratch) {}
 
   boost::json::value_stack st;
   refusal why = refusal::none;
@@ -83,27 +103,32 @@ class strict_handler {
     st.push_string(s);
     return true;
   }
+  // A number arrives in parts only when the input is split mid-number; the
+  // whole text is then needed to read it again exactly.
   bool on_number_part(string_view s, error_code&) {
-    number_not_integer_ = number_not_integer_ || has_fraction_or_exponent(s);
+    number_.append(s.data(), s.size());
     return true;
   }
   bool on_int64(std::int64_t i, string_view, error_code& ec) {
-    number_not_integer_ = false;
+    number_.clear();
     if (i > max_safe_integer || i < -max_safe_integer) return refuse(refusal::unsafe_integer, ec);
     st.push_int64(i);
     return true;
   }
   bool on_uint64(std::uint64_t, string_view, error_code& ec) {
-    number_not_integer_ = false;
+    number_.clear();
     return refuse(refusal::unsafe_integer, ec);  // above INT64_MAX, so above 2^53
   }
-  bool on_double(double d, string_view s, error_code& ec) {
-    const bool integer_literal = !number_not_integer_ && !has_fraction_or_exponent(s);
-    number_not_integer_ = false;
-    if (!std::isfinite(d)) return refuse(refusal::non_finite_number, ec);
+  bool on_double(double approx, string_view s, error_code& ec) {
+    std::string_view literal(s.data(), s.size());
+    if (!number_.empty()) literal = number_.append(s.data(), s.size());
+    const auto d = exact_double(literal, approx);
+    const bool integer_literal = !has_fraction_or_exponent(literal);
+    number_.clear();
+    if (!d) return refuse(refusal::non_finite_number, ec);
     // An integer literal reaches here only when it overflowed 64 bits.
     if (integer_literal) return refuse(refusal::unsafe_integer, ec);
-    st.push_double(d);
+    st.push_double(*d);
     return true;
   }
   bool on_bool(bool b, error_code&) {
@@ -157,8 +182,8 @@ class strict_handler {
   std::pmr::string key_bytes_;
   std::pmr::vector<key_ref> keys_;
   std::size_t key_start_ = 0;
+  std::pmr::string number_;  // the parts of a number split across inputs
   bool in_key_ = false;
-  bool number_not_integer_ = false;
 };
 
 std::string describe(const boost::json::error_code& ec, refusal why, std::size_t offset,
