@@ -1,21 +1,72 @@
 #include "core/crypto.hpp"
 
+#include <openssl/core_names.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
 #include <openssl/rand.h>
 #include <openssl/sha.h>
 
 #include <stdexcept>
+#include <string>
 
 namespace mizan::crypto {
 
+namespace {
+
+// OpenSSL 3 looks the digest up on every one-shot HMAC() call, which costs
+// more than hashing a cache key. Each thread keeps a few keyed contexts and
+// re-initialises them with the key they already hold.
+class mac_contexts {
+ public:
+  ~mac_contexts() {
+    for (auto& slot : slots_) EVP_MAC_CTX_free(slot.ctx);
+  }
+
+  EVP_MAC_CTX* keyed(std::string_view key) {
+    for (auto& slot : slots_) {
+      if (slot.ctx && slot.key == key) {
+        if (!EVP_MAC_init(slot.ctx, nullptr, 0, nullptr)) break;
+        return slot.ctx;
+      }
+    }
+    auto& slot = slots_[next_++ % slots_.size()];
+    EVP_MAC_CTX_free(slot.ctx);
+    slot.ctx = EVP_MAC_CTX_new(hmac());
+    slot.key.assign(key);
+    char digest[] = "SHA256";
+    OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string("digest", digest, 0),
+                           OSSL_PARAM_construct_end()};
+    if (!slot.ctx || !EVP_MAC_init(slot.ctx, reinterpret_cast<const unsigned char*>(key.data()),
+                                   key.size(), params)) {
+      throw std::runtime_error("HMAC-SHA256 initialisation failed");
+    }
+    return slot.ctx;
+  }
+
+ private:
+  static EVP_MAC* hmac() {
+    static EVP_MAC* mac = EVP_MAC_fetch(nullptr, "HMAC", nullptr);
+    if (!mac) throw std::runtime_error("OpenSSL has no HMAC");
+    return mac;
+  }
+
+  struct slot {
+    std::string key;
+    EVP_MAC_CTX* ctx = nullptr;
+  };
+  std::array<slot, 4> slots_{};
+  std::size_t next_ = 0;
+};
+
+}  // namespace
+
 digest256 hmac_sha256(std::string_view key, std::string_view data) {
+  thread_local mac_contexts contexts;
+  EVP_MAC_CTX* ctx = contexts.keyed(key);
   digest256 out{};
-  unsigned int len = 0;
-  if (!HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
-            reinterpret_cast<const unsigned char*>(data.data()), data.size(), out.data(), &len) ||
-      len != out.size()) {
+  std::size_t len = 0;
+  if (!EVP_MAC_update(ctx, reinterpret_cast<const unsigned char*>(data.data()), data.size()) ||
+      !EVP_MAC_final(ctx, out.data(), &len, out.size()) || len != out.size()) {
     throw std::runtime_error("HMAC-SHA256 failed");
   }
   return out;

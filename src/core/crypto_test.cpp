@@ -24,3 +24,16 @@ TEST(RandomToken, IsHexOfRequestedEntropyAndVaries) {
   EXPECT_EQ(a.size(), 32u);
   EXPECT_NE(a, b);
 }
+
+TEST(HmacSha256, KeyedContextsAreReusedWithoutMixingKeys) {
+  // More keys than a thread keeps contexts for, interleaved, twice over.
+  for (int round = 0; round < 2; ++round) {
+    for (int k = 0; k < 6; ++k) {
+      const std::string key = "key-" + std::to_string(k);
+      EXPECT_EQ(to_hex(hmac_sha256(key, "data")), to_hex(hmac_sha256(key, "data")));
+      EXPECT_NE(to_hex(hmac_sha256(key, "data")), to_hex(hmac_sha256(key + "x", "data")));
+    }
+  }
+  EXPECT_EQ(to_hex(hmac_sha256("Jefe", "what do ya want for nothing?")),
+            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+}
