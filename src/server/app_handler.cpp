@@ -25,17 +25,16 @@ http::response not_found() {
 
 template <class Work>
 void app_handler::offload(const http::request& req, http::responder res, Work work) {
-  // std::function needs a copyable callable; the responder is move-only.
-  auto shared = std::make_shared<http::responder>(std::move(res));
-  pool_.post([this, &req, shared, work = std::move(work)]() mutable {
+  pool_.post([this, &req, res = std::move(res), work = std::move(work)]() mutable {
     try {
-      work(*shared);
+      work(res);
     } catch (const error& e) {
-      shared->send(error_response(e));
+      if (res.valid()) res.send(error_response(e));
     } catch (const std::exception& e) {
-      shared->send(internal_error_response(
-          std::string(req.method) + " " + std::string(req.path()) + ": " + e.what(),
-          svc_.cfg.debug));
+      if (res.valid())
+        res.send(internal_error_response(
+            std::string(req.method) + " " + std::string(req.path()) + ": " + e.what(),
+            svc_.cfg.debug));
     }
   });
 }
