@@ -1,0 +1,106 @@
+// Cookies, CSRF tokens and both session stores.
+#include "mizan/db.hpp"
+#include "server/cookies.hpp"
+#include "server/csrf.hpp"
+#include "server/services.hpp"
+#include "server/session_store.hpp"
+
+#include <gtest/gtest.h>
+
+#include <thread>
+
+namespace {
+
+using namespace mizan::server;
+
+TEST(Cookies, FindsByExactNameFirstOneWins) {
+  const std::string header = "a=1; mizan_session=abc; mizan_session_x=no; mizan_session=second";
+  EXPECT_EQ(find_cookie(header, "mizan_session").value(), "abc");
+  EXPECT_EQ(find_cookie("x=\"quoted\"", "x").value(), "quoted");
+  EXPECT_FALSE(find_cookie(header, "mizan"));
+  EXPECT_FALSE(find_cookie("", "a"));
+}
+
+TEST(Cookies, SetCookieCarriesTheSecurityAttributes) {
+  EXPECT_EQ(set_cookie("mizan_session", "v", {.http_only = true, .secure = true, .max_age = 60}),
+            "mizan_session=v; Path=/; Max-Age=60; SameSite=Lax; HttpOnly; Secure");
+  EXPECT_EQ(set_cookie("a", "", {.http_only = false, .secure = false, .max_age = 0}),
+            "a=; Path=/; Max-Age=0; SameSite=Lax");
+}
+
+TEST(Csrf, TokensAreGenuineOnlyUnderTheirSecret) {
+  const std::string secret(32, 's');
+  const auto token = make_csrf_token(secret);
+  EXPECT_EQ(token.size(), 64u);
+  EXPECT_TRUE(csrf_token_is_genuine(secret, token));
+  EXPECT_FALSE(csrf_token_is_genuine(std::string(32, 't'), token));
+  auto forged = token;
+  forged[0] = forged[0] == 'a' ? 'b' : 'a';
+  EXPECT_FALSE(csrf_token_is_genuine(secret, forged));
+  EXPECT_FALSE(csrf_token_is_genuine(secret, token.substr(0, 63)));
+  EXPECT_NE(make_csrf_token(secret), token);
+}
+
+TEST(Csrf, UnsafeMethodsAndOrigins) {
+  EXPECT_TRUE(is_unsafe_method("POST"));
+  EXPECT_TRUE(is_unsafe_method("DELETE"));
+  EXPECT_FALSE(is_unsafe_method("GET"));
+  const std::vector<std::string> allowed = {"http://127.0.0.1:8000"};
+  EXPECT_TRUE(origin_allowed("http://127.0.0.1:8000", allowed));
+  EXPECT_FALSE(origin_allowed("http://127.0.0.1:8000.evil.example", allowed));
+  EXPECT_FALSE(origin_allowed("null", allowed));
+}
+
+void exercise(session_store& store) {
+  store.save("id-1", {7, "tok", 1000});
+  const auto loaded = store.load("id-1", 999);
+  ASSERT_TRUE(loaded);
+  EXPECT_EQ(loaded->user_id, 7);
+  EXPECT_EQ(loaded->csrf_token, "tok");
+  EXPECT_FALSE(store.load("id-1", 1000)) << "expired at its expiry second";
+  EXPECT_FALSE(store.load("id-2", 0));
+  store.save("id-3", {8, "t", 5000});
+  store.destroy("id-3");
+  EXPECT_FALSE(store.load("id-3", 0));
+}
+
+TEST(SessionStore, MemoryStoreLoadsExpiresAndDestroys) {
+  auto store = make_memory_session_store();
+  exercise(*store);
+}
+
+TEST(SessionStore, SqliteStoreLoadsExpiresAndDestroys) {
+  mizan::db::database database("sqlite::memory:");
+  mizan::db::migrate(database, framework_migrations());
+  database.connection().exec(
+      "INSERT INTO mizan_users (id, username, password_hash, created_at) VALUES "
+      "(7, 'a', 'x', 'now'), (8, 'b', 'x', 'now')");
+  auto store = make_sqlite_session_store(database);
+  exercise(*store);
+  // The table holds the id's SHA-256, never the id itself.
+  store->save("secret-cookie-value", {7, "tok", 9999});
+  EXPECT_EQ(database.connection().scalar<std::int64_t>(
+                "SELECT count(*) FROM mizan_sessions WHERE key = 'secret-cookie-value'"),
+            0);
+  EXPECT_EQ(
+      database.connection().scalar<std::int64_t>(
+          "SELECT count(*) FROM mizan_sessions WHERE key = ?", session_key("secret-cookie-value")),
+      1);
+}
+
+TEST(SessionStore, MemoryStoreIsSafeUnderConcurrentUse) {
+  auto store = make_memory_session_store();
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 500; ++i) {
+        const auto id = std::to_string(t) + ":" + std::to_string(i);
+        store->save(id, {t, "x", 100});
+        EXPECT_EQ(store->load(id, 0)->user_id, t);
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+}
+
+}  // namespace
