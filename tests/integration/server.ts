@@ -1,0 +1,220 @@
+// Starts the reference application (examples/todo) as a child process for a
+// test file: ephemeral port, fresh data directory, cheap password hashing.
+// CI passes the binary (an ASan+UBSan build) in MIZAN_TODO_BIN.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { accessSync, constants, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
+
+/** How long a server may take to print its address (ASan builds start slowly). */
+const startup_timeout_ms = 30_000;
+/** How long a server may take to exit after SIGTERM. */
+const stop_timeout_ms = 20_000;
+/** Output kept per stream for failure messages. */
+const max_output_chars = 64 * 1024;
+
+/** The application binary from MIZAN_TODO_BIN; throws a clear message if unusable. */
+export function todoBin(): string {
+  const bin = process.env['MIZAN_TODO_BIN'];
+  if (!bin) {
+    throw new Error(
+      'MIZAN_TODO_BIN is not set: point it at the todo binary, e.g. ' +
+        'MIZAN_TODO_BIN=$PWD/build/asan/examples/todo/server/todo npm run test:integration',
+    );
+  }
+  try {
+    accessSync(bin, constants.X_OK);
+  } catch {
+    throw new Error(`MIZAN_TODO_BIN=${bin} is not an executable file`);
+  }
+  return bin;
+}
+
+/** The environment every test server gets, on top of the caller's extras. */
+export function baseEnv(dataDir: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  for (const key of Object.keys(env)) if (key.startsWith('MIZAN_')) delete env[key];
+  return {
+    ...env,
+    MIZAN_BIND: '127.0.0.1:0',
+    MIZAN_DATA_DIR: dataDir,
+    MIZAN_PASSWORD_HASHING: 'fast',
+    MIZAN_ACCESS_LOG: '0',
+    MIZAN_THREADS: '2',
+    ...extra,
+  };
+}
+
+/** A fresh, empty data directory. */
+export function freshDataDir(): string {
+  return mkdtempSync(join(tmpdir(), 'mizan-integ-'));
+}
+
+/** How a server process ended. */
+export interface ExitInfo {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+}
+
+const live = new Set<ChildProcess>();
+process.on('exit', () => {
+  for (const child of live) child.kill('SIGKILL');
+});
+
+/** One running (or stopped) server process. */
+export class TodoServer {
+  port = 0;
+  private child: ChildProcess | undefined;
+  private exited: Promise<ExitInfo> = Promise.resolve({ code: null, signal: null });
+  private out = '';
+  private err = '';
+
+  constructor(
+    readonly dataDir: string,
+    private readonly extraEnv: Record<string, string> = {},
+  ) {}
+
+  /** `http://127.0.0.1:PORT` of the running process. */
+  get origin(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  /** Absolute URL of a path. */
+  url(path: string): string {
+    return this.origin + path;
+  }
+
+  /** What the process wrote to stdout and stderr, for failure messages. */
+  output(): string {
+    return `--- stdout ---\n${this.out}\n--- stderr ---\n${this.err}`;
+  }
+
+  /** Starts the process and waits until it prints the address it serves. */
+  async start(): Promise<void> {
+    this.out = '';
+    this.err = '';
+    const child = spawn(todoBin(), [], {
+      env: baseEnv(this.dataDir, this.extraEnv),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    this.child = child;
+    live.add(child);
+    this.exited = new Promise((resolve) =>
+      child.once('exit', (code, signal) => {
+        live.delete(child);
+        resolve({ code, signal });
+      }),
+    );
+    const keep = (text: string, chunk: Buffer): string => (text + chunk.toString()).slice(-max_output_chars);
+    child.stderr!.on('data', (chunk: Buffer) => (this.err = keep(this.err, chunk)));
+    this.port = await new Promise<number>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        child.kill('SIGKILL');
+        reject(new Error(`todo did not start within ${startup_timeout_ms} ms\n${this.output()}`));
+      }, startup_timeout_ms);
+      child.stdout!.on('data', (chunk: Buffer) => {
+        this.out = keep(this.out, chunk);
+        const m = /Mizan serving http:\/\/127\.0\.0\.1:(\d+)\//.exec(this.out);
+        if (m) {
+          clearTimeout(timer);
+          resolve(Number(m[1]));
+        }
+      });
+      void this.exited.then((info) => {
+        clearTimeout(timer);
+        reject(new Error(`todo exited during start-up (${JSON.stringify(info)})\n${this.output()}`));
+      });
+    });
+  }
+
+  /** True while the process runs. */
+  get running(): boolean {
+    return this.child !== undefined && this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  /** Sends `signal` and waits for the exit. */
+  async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<ExitInfo> {
+    if (!this.running) return this.exited;
+    this.child!.kill(signal);
+    const timeout = new Promise<never>((_, reject) =>
+      setTimeout(() => reject(new Error(`todo ignored ${signal}\n${this.output()}`)), stop_timeout_ms).unref(),
+    );
+    try {
+      return await Promise.race([this.exited, timeout]);
+    } catch (e) {
+      this.child!.kill('SIGKILL');
+      throw e;
+    }
+  }
+
+  /** Resolves when the process exits by itself. */
+  waitForExit(): Promise<ExitInfo> {
+    return this.exited;
+  }
+
+  /** Stops (if needed) and starts again on the same data directory. */
+  async restart(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+    await this.stop(signal);
+    await this.start();
+  }
+
+  /** Stops the process and removes the data directory. */
+  async dispose(): Promise<void> {
+    try {
+      await this.stop();
+    } finally {
+      rmSync(this.dataDir, { recursive: true, force: true });
+    }
+  }
+}
+
+/** Starts a server with a fresh data directory. */
+export async function startServer(extraEnv: Record<string, string> = {}): Promise<TodoServer> {
+  const server = new TodoServer(freshDataDir(), extraEnv);
+  await server.start();
+  return server;
+}
+
+/**
+ * One server for the calling test file: started in beforeAll, stopped and
+ * cleaned in afterAll. Read `.server` inside tests and hooks.
+ */
+export function useServer(extraEnv: Record<string, string> = {}): { readonly server: TodoServer } {
+  let current: TodoServer | undefined;
+  beforeAll(async () => {
+    current = await startServer(extraEnv);
+  });
+  afterAll(async () => {
+    await current?.dispose();
+  });
+  return {
+    get server(): TodoServer {
+      if (!current) throw new Error('the server has not started');
+      return current;
+    },
+  };
+}
+
+/** Result of running the binary with a subcommand (schema, manifest, createuser...). */
+export interface CommandResult {
+  readonly status: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs `todo <args>` to completion. */
+export function runTodo(
+  args: readonly string[],
+  options: { dataDir?: string; env?: Record<string, string>; input?: string } = {},
+): CommandResult {
+  const dataDir = options.dataDir ?? freshDataDir();
+  const r = spawnSync(todoBin(), args, {
+    env: baseEnv(dataDir, options.env ?? {}),
+    input: options.input ?? '',
+    encoding: 'utf8',
+    timeout: startup_timeout_ms,
+  });
+  if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}

@@ -1,0 +1,204 @@
+// Sessions and CSRF over HTTP (PROTOCOL §3 "CSRF and authentication", and the
+// decisions on anonymous tokens and rotation in docs/protocol.md).
+import { describe, expect, it } from 'vitest';
+import { Agent, expectError, password, signedIn, uniqueName, type CallBody, type User } from './agent.js';
+import { useServer } from './server.js';
+
+const ctx = useServer();
+const hex64 = /^[0-9a-f]{64}$/;
+
+function attributes(line: string | undefined): string[] {
+  expect(line, 'Set-Cookie line').toBeDefined();
+  return line!.split(';').slice(1).map((a) => a.trim());
+}
+
+describe('GET session/', () => {
+  it('gives an anonymous caller a signed CSRF token in the mizan_csrf cookie', async () => {
+    const a = new Agent(ctx.server.origin);
+    const reply = await a.request('/api/mizan/session/');
+    expect(reply.status).toBe(200);
+    expect(reply.header('Content-Type')).toMatch(/^application\/json/);
+    expect(reply.header('Cache-Control')).toBe('no-store');
+    const body = reply.json<{ user: null; csrf_token: string }>();
+    expect(Object.keys(body).sort()).toEqual(['csrf_token', 'user']);
+    expect(body.user).toBeNull();
+    expect(body.csrf_token).toMatch(hex64);
+    const cookie = reply.setCookie('mizan_csrf');
+    expect(cookie).toBe(`mizan_csrf=${body.csrf_token}; Path=/; SameSite=Lax; HttpOnly`);
+
+    // The same browser keeps its token; no new cookie is needed.
+    const again = await a.request('/api/mizan/session/');
+    expect(again.json<{ csrf_token: string }>().csrf_token).toBe(body.csrf_token);
+    expect(again.setCookie('mizan_csrf')).toBeUndefined();
+  });
+
+  it('replaces a made-up mizan_csrf cookie with a genuine token', async () => {
+    const a = new Agent(ctx.server.origin);
+    a.jar.set('mizan_csrf', 'f'.repeat(64));
+    const body = await a.session();
+    expect(body.csrf_token).not.toBe('f'.repeat(64));
+    expect(a.jar.get('mizan_csrf')).toBe(body.csrf_token);
+  });
+
+  it('returns the signed-in user and the session token', async () => {
+    const { agent, user } = await signedIn(ctx.server.origin);
+    const csrf = agent.csrf;
+    const body = await agent.session();
+    expect(body.user).toEqual(user);
+    expect(Object.keys(body.user!).sort()).toEqual(['email', 'id', 'is_staff', 'is_superuser', 'username']);
+    expect(body.csrf_token).toBe(csrf);
+  });
+});
+
+describe('sign-up, login and logout', () => {
+  it('sign-up sets the session, MWT and CSRF cookies and invalidates every private context', async () => {
+    const a = new Agent(ctx.server.origin);
+    const anonymousToken = (await a.session()).csrf_token;
+    const username = uniqueName();
+    const reply = await a.call('auth_signup', { username, password, email: 'a@example.com' });
+    expect(reply.status, reply.text).toBe(200);
+    const body = reply.json<CallBody<{ user: User }>>();
+    expect(body.result.user).toMatchObject({ username, email: 'a@example.com', is_staff: false, is_superuser: false });
+    expect(body.invalidate.slice().sort()).toEqual(['todo', 'todos']);
+
+    const session = attributes(reply.setCookie('mizan_session'));
+    expect(session).toEqual(expect.arrayContaining(['Path=/', 'SameSite=Lax', 'HttpOnly', 'Max-Age=1209600']));
+    expect(reply.setCookie('mizan_session')).toMatch(/^mizan_session=[0-9a-f]{64};/);
+    expect(attributes(reply.setCookie('mizan_mwt'))).toEqual(expect.arrayContaining(['Path=/', 'HttpOnly']));
+    expect(reply.setCookie('mizan_mwt')).toMatch(/^mizan_mwt=mwt1\.[\w-]+\.[\w-]+;/);
+    // The new token travels in the response header and the cookie.
+    const token = reply.header('X-CSRF-Token');
+    expect(token).toMatch(hex64);
+    expect(token).not.toBe(anonymousToken);
+    expect(reply.setCookie('mizan_csrf')).toBe(`mizan_csrf=${token}; Path=/; SameSite=Lax; HttpOnly`);
+    expect((await a.session()).user?.username).toBe(username);
+  });
+
+  it('rotates the session id and token at login; the old cookie and token stop working', async () => {
+    const { agent: a, user } = await signedIn(ctx.server.origin);
+    const oldSession = a.jar.get('mizan_session')!;
+    const oldToken = a.csrf;
+    const reply = await a.call('auth_login', { username: user.username, password });
+    expect(reply.status, reply.text).toBe(200);
+    expect(reply.json<CallBody<unknown>>().invalidate.slice().sort()).toEqual(['todo', 'todos']);
+    const newSession = a.jar.get('mizan_session')!;
+    expect(newSession).toMatch(hex64);
+    expect(newSession).not.toBe(oldSession);
+    expect(a.csrf).not.toBe(oldToken);
+
+    const stale = new Agent(ctx.server.origin);
+    stale.jar.set('mizan_session', oldSession);
+    expect((await stale.session()).user).toBeNull();
+    expectError(await stale.context('todos'), 401, 'unauthenticated');
+    // The old token is refused for the new session too.
+    expectError(await a.call('add_todo', { title: 'x' }, { 'X-CSRF-Token': oldToken }), 403, 'csrf_failed');
+    expect((await a.session()).user?.id).toBe(user.id);
+  });
+
+  it('logout clears the cookies, rotates the token and ends the old session', async () => {
+    const { agent: a } = await signedIn(ctx.server.origin);
+    const oldSession = a.jar.get('mizan_session')!;
+    const reply = await a.call('auth_logout');
+    expect(reply.status, reply.text).toBe(200);
+    const body = reply.json<CallBody<{ user: null }>>();
+    expect(body.result).toEqual({ user: null });
+    expect(body.invalidate.slice().sort()).toEqual(['todo', 'todos']);
+    expect(reply.setCookie('mizan_session')).toMatch(/^mizan_session=; Path=\/; Max-Age=0;/);
+    expect(reply.setCookie('mizan_mwt')).toMatch(/^mizan_mwt=; Path=\/; Max-Age=0;/);
+    expect(reply.header('X-CSRF-Token')).toMatch(hex64);
+    expect(a.jar.has('mizan_session')).toBe(false);
+
+    const stale = new Agent(ctx.server.origin);
+    stale.jar.set('mizan_session', oldSession);
+    expect((await stale.session()).user).toBeNull();
+    expectError(await stale.context('todos'), 401, 'unauthenticated');
+    // Signed out, the browser is anonymous again with its new token.
+    expectError(await a.call('add_todo', { title: 'x' }), 401, 'unauthenticated');
+  });
+
+  it('a password change rotates the session and keeps the user signed in', async () => {
+    const { agent: a, user } = await signedIn(ctx.server.origin);
+    const oldSession = a.jar.get('mizan_session')!;
+    const wrong = await a.call('auth_password_change', { old_password: 'nope nope', new_password: 'another horse 2' });
+    expectError(wrong, 422, 'validation', { old_password: ['Your old password was entered incorrectly.'] });
+    const reply = await a.call('auth_password_change', { old_password: password, new_password: 'another horse 2' });
+    expect(reply.status, reply.text).toBe(200);
+    expect(a.jar.get('mizan_session')).not.toBe(oldSession);
+    expect((await a.session()).user?.id).toBe(user.id);
+    const b = new Agent(ctx.server.origin);
+    expectError(await b.call('auth_login', { username: user.username, password }), 401, 'unauthenticated');
+    expect((await b.login(user.username, 'another horse 2')).id).toBe(user.id);
+  });
+
+  it('bad credentials are 401 with the Django wording', async () => {
+    const { user } = await signedIn(ctx.server.origin);
+    const a = new Agent(ctx.server.origin);
+    const e = expectError(await a.call('auth_login', { username: user.username, password: 'wrong password' }), 401, 'unauthenticated');
+    expect(e.message).toBe('Invalid username or password.');
+    expectError(await a.call('auth_login', { username: 'nobody_here', password }), 401, 'unauthenticated');
+  });
+
+  it('sign-up validates like Django', async () => {
+    const a = new Agent(ctx.server.origin);
+    expectError(await a.call('auth_signup', { username: '', password: 'short' }), 422, 'validation', {
+      username: ['This field is required.'],
+      password: ['Ensure this field has at least 8 characters.'],
+    });
+    const taken = await signedIn(ctx.server.origin);
+    const dup = await a.call('auth_signup', { username: taken.user.username, password });
+    expect(expectError(dup, 422, 'validation', dup.json<{ error: { fields: Record<string, string[]> } }>().error.fields).fields).toHaveProperty('username');
+  });
+});
+
+describe('CSRF', () => {
+  it('refuses an unsafe call without a token', async () => {
+    const a = new Agent(ctx.server.origin);
+    await a.session();
+    const reply = await a.request('/api/mizan/call/auth_signup/', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ username: uniqueName(), password }),
+    });
+    expectError(reply, 403, 'csrf_failed');
+    const { agent } = await signedIn(ctx.server.origin);
+    expectError(await agent.call('add_todo', { title: 'x' }, { 'X-CSRF-Token': '' }), 403, 'csrf_failed');
+  });
+
+  it('refuses a wrong token, signed in or not', async () => {
+    const a = new Agent(ctx.server.origin);
+    await a.session();
+    const wrong = a.csrf.replace(/^./, (c) => (c === '0' ? '1' : '0'));
+    expectError(await a.call('auth_signup', { username: uniqueName(), password }, { 'X-CSRF-Token': wrong }), 403, 'csrf_failed');
+    const { agent } = await signedIn(ctx.server.origin);
+    expectError(await agent.call('add_todo', { title: 'x' }, { 'X-CSRF-Token': wrong }), 403, 'csrf_failed');
+  });
+
+  it("refuses another browser's token", async () => {
+    const a = new Agent(ctx.server.origin);
+    const b = new Agent(ctx.server.origin);
+    await a.session();
+    await b.session();
+    expectError(await b.call('auth_signup', { username: uniqueName(), password }, { 'X-CSRF-Token': a.csrf }), 403, 'csrf_failed');
+    const signedA = await signedIn(ctx.server.origin);
+    const signedB = await signedIn(ctx.server.origin);
+    expectError(await signedB.agent.call('add_todo', { title: 'x' }, { 'X-CSRF-Token': signedA.agent.csrf }), 403, 'csrf_failed');
+  });
+
+  it('refuses a made-up cookie planted with a matching header', async () => {
+    const a = new Agent(ctx.server.origin);
+    a.jar.set('mizan_csrf', 'a'.repeat(64));
+    a.csrf = 'a'.repeat(64);
+    expectError(await a.call('auth_signup', { username: uniqueName(), password }), 403, 'csrf_failed');
+  });
+
+  it('checks Origin against the allowed origins', async () => {
+    const { agent } = await signedIn(ctx.server.origin);
+    for (const origin of ['http://evil.example', 'null', `http://127.0.0.1:${ctx.server.port + 1}`]) {
+      expectError(await agent.call('add_todo', { title: 'x' }, { Origin: origin }), 403, 'csrf_failed');
+    }
+    for (const origin of [ctx.server.origin, `http://localhost:${ctx.server.port}`]) {
+      const reply = await agent.call('add_todo', { title: 'from an allowed origin' }, { Origin: origin });
+      expect(reply.status, reply.text).toBe(200);
+    }
+  });
+});
