@@ -11,96 +11,39 @@
 #   BENCH_CONNECTIONS=64   wrk connections; BENCH_WRK_THREADS=1 wrk threads
 #   BENCH_JOBS=2           build parallelism
 #   BENCH_SKIP_BUILD=1     use build/release as it is
+# The floor is measured before and after the application's rows; the table
+# uses their mean and says when they differ by more than 15 % (a busy machine).
 set -euo pipefail
 
-root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# shellcheck source=bench/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 threads_list=${BENCH_THREADS:-1 2}
 duration=${BENCH_DURATION:-10s}
 warmup=${BENCH_WARMUP:-2s}
-connections=${BENCH_CONNECTIONS:-64}
-wrk_threads=${BENCH_WRK_THREADS:-1}
-build="$root/build/release"
-todo_bin="$build/examples/todo/server/todo"
-floor_bin="$build/bench/mizan_bench_floor"
-lua="$root/bench/wrk/bench.lua"
 
-die() {
-  echo "bench: $*" >&2
-  exit 1
-}
-
-if [[ -z "${BENCH_SKIP_BUILD:-}" ]]; then
-  "$root/scripts/bootstrap.sh" --test
-  # -Werror is turned off for this build only: it changes no generated code,
-  # and GCC 12 at -O3 reports a false -Wrestrict (GCC PR 105329) that would
-  # otherwise stop a release build. Every other flag is the preset's.
-  (cd "$root" && cmake --preset release -DMIZAN_WERROR=OFF >/dev/null)
-  (cd "$root" && cmake --build --preset release --target todo mizan_bench_floor \
-    -j "${BENCH_JOBS:-2}") >"$root/build/release/bench-build.log" 2>&1 ||
-    { tail -30 "$root/build/release/bench-build.log" >&2; die "release build failed"; }
-fi
+[[ -n "${BENCH_SKIP_BUILD:-}" ]] || build_release
 [[ -x $todo_bin && -x $floor_bin ]] || die "release binaries missing in $build"
 command -v wrk >/dev/null || die "wrk is not installed (scripts/bootstrap.sh --test)"
 
-work=$(mktemp -d)
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-# start_server LOG CMD...: runs a server on an ephemeral port and waits for the
-# line announcing its URL. Sets $pid and $url.
-start_server() {
-  local log=$1 name
-  shift
-  name=$(basename "${@: -1}")
-  : >"$log"
-  "$@" >"$log" 2>&1 &
-  pid=$!
-  pids+=("$pid")
-  for _ in $(seq 200); do
-    url=$(grep -o -m1 'http://127\.0\.0\.1:[0-9]\+/' "$log" || true)
-    [[ -n $url ]] && return 0
-    kill -0 "$pid" 2>/dev/null || { cat "$log" >&2; die "$name exited at start-up"; }
-    sleep 0.05
-  done
-  die "$name printed no address"
-}
-
-stop_server() {
-  kill -TERM "$1" 2>/dev/null || true
-  wait "$1" 2>/dev/null || true
-}
-
-status_kib() { awk -v f="$2:" '$1 == f { print $2 }' "/proc/$1/status"; }
-
-# run_wrk URL DURATION COOKIE CSRF BODY: prints wrk's summary line (bench.lua).
-run_wrk() {
-  BENCH_COOKIE=$3 BENCH_CSRF=$4 BENCH_BODY=$5 \
-    wrk -t"$wrk_threads" -c"$connections" -d"$2" --latency -s "$lua" "$1" | grep '^BENCH '
-}
-
-# measure THREADS ROW PID IDLE_KIB URL [COOKIE CSRF BODY]: a warm-up run, then
-# the measured run; appends "threads|row|req/s|p50 us|p99 us|peak KiB|idle KiB".
+# measure THREADS ROW LABEL PID IDLE_KIB BASE_URL: a warm-up run, then the
+# measured one; appends "threads|label|req/s|p50 us|p99 us|peak KiB|idle KiB".
 measure() {
-  local threads=$1 row=$2 server=$3 idle=$4 target=$5 cookie=${6:-} csrf=${7:-} body=${8:-}
+  local threads=$1 row=$2 label=$3 server=$4 idle=$5
+  row_request "$row" "$6"
   # Peak RSS per row: reset the high-water mark to the current RSS (Linux 4.0+).
   echo 5 >"/proc/$server/clear_refs" 2>/dev/null || peak_is_lifetime=1
   run_wrk "$target" "$warmup" "$cookie" "$csrf" "$body" >/dev/null
   local line
   line=$(run_wrk "$target" "$duration" "$cookie" "$csrf" "$body")
   local re='requests=([0-9]+) duration_us=([0-9]+) p50_us=([0-9]+) p99_us=([0-9]+) bad_status=([0-9]+) socket_errors=([0-9]+)'
-  [[ $line =~ $re ]] || die "$row: unreadable wrk output: $line"
+  [[ $line =~ $re ]] || die "$label: unreadable wrk output: $line"
   local requests=${BASH_REMATCH[1]} us=${BASH_REMATCH[2]}
-  ((BASH_REMATCH[5] == 0)) || die "$row: ${BASH_REMATCH[5]} of $requests answers were 4xx/5xx"
-  ((BASH_REMATCH[6] == 0)) || echo "bench: $row: ${BASH_REMATCH[6]} socket errors" >&2
+  ((BASH_REMATCH[5] == 0)) || die "$label: ${BASH_REMATCH[5]} of $requests answers were 4xx/5xx"
+  ((BASH_REMATCH[6] == 0)) || echo "bench: $label: ${BASH_REMATCH[6]} socket errors" >&2
   local rps
   rps=$(awk -v n="$requests" -v us="$us" 'BEGIN { printf "%.0f", n * 1e6 / us }')
-  printf '  %-18s %8s req/s\n' "$row" "$rps" >&2
-  rows+=("$threads|$row|$rps|${BASH_REMATCH[3]}|${BASH_REMATCH[4]}|$(status_kib "$server" VmHWM)|$idle")
+  printf '  %-18s %8s req/s\n' "$label" "$rps" >&2
+  rows+=("$threads|$label|$rps|${BASH_REMATCH[3]}|${BASH_REMATCH[4]}|$(status_kib "$server" VmHWM)|$idle")
 }
 
 rows=()
@@ -116,29 +59,20 @@ for t in $threads_list; do
   floor_pid=$pid floor_url=$url
   sleep 0.3
   floor_idle=$(status_kib "$floor_pid" VmRSS)
-  measure "$t" floor "$floor_pid" "$floor_idle" "$floor_url"
+  measure "$t" floor floor "$floor_pid" "$floor_idle" "$floor_url"
 
-  data="$work/data-$t"
-  mkdir -p "$data"
-  start_server "$work/todo-$t.log" env MIZAN_BIND=127.0.0.1:0 MIZAN_DATA_DIR="$data" \
-    MIZAN_ACCESS_LOG=0 MIZAN_PASSWORD_HASHING=fast MIZAN_THREADS="$t" "$todo_bin"
+  start_todo "$t"
   todo_pid=$pid todo_url=$url
   sleep 0.3
   todo_idle=$(status_kib "$todo_pid" VmRSS)
-  node "$root/bench/seed.mjs" "$todo_url" >"$work/seed" || die "seeding failed"
-  declare -A seed=()
-  while read -r name value; do seed[$name]=$value; done <"$work/seed"
-
-  api="${todo_url}api/mizan"
-  measure "$t" ctx/leaderboard "$todo_pid" "$todo_idle" "$api/ctx/leaderboard/"
-  measure "$t" ctx/todos "$todo_pid" "$todo_idle" "$api/ctx/todos/" \
-    "${seed[reader_cookie]}" "${seed[reader_csrf]}"
-  measure "$t" add_todo "$todo_pid" "$todo_idle" "$api/call/add_todo/" \
-    "${seed[writer_cookie]}" "${seed[writer_csrf]}" '{"title":"benchmark todo"}'
+  seed_todo "$todo_url"
+  for row in ctx/leaderboard ctx/todos add_todo; do
+    measure "$t" "$row" "$row" "$todo_pid" "$todo_idle" "$todo_url"
+  done
   stop_server "$todo_pid"
 
   # The floor again: if the machine's load changed meanwhile, the two differ.
-  measure "$t" floor-after "$floor_pid" "$floor_idle" "$floor_url"
+  measure "$t" floor floor-after "$floor_pid" "$floor_idle" "$floor_url"
   stop_server "$floor_pid"
 done
 [[ -n $peak_is_lifetime ]] && notes+=("peak RSS is since start-up (clear_refs not writable)")
