@@ -87,7 +87,8 @@ export class Agent {
   readonly jar = new Map<string, string>();
   csrf = '';
 
-  constructor(readonly origin: string) {}
+  /** Where requests go; a restarted server may listen on another port. */
+  constructor(public origin: string) {}
 
   /** The Cookie header the jar would send. */
   cookieHeader(): string {
