@@ -1,6 +1,7 @@
 import type { Params } from './canonicalParams.js';
 import type { InvalidateEntry } from './invalidation.js';
 import type { MizanError } from './MizanError.js';
+import type { FieldRules } from './validateField.js';
 
 /**
  * A context as generated code describes it. `TData` is the context's bundle
@@ -18,6 +19,8 @@ export interface FunctionRef<TArgs = Record<string, unknown>, TResult = unknown>
   readonly fn: string;
   /** Callable over the WebSocket: calls go there while it is connected. */
   readonly websocket?: boolean;
+  /** Validation rules of argument fields, keyed by argument name (forms check them). */
+  readonly rules?: Readonly<Record<string, FieldRules>>;
   readonly __types?: [TArgs, TResult];
 }
 
