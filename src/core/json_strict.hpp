@@ -40,7 +40,8 @@ struct parse_result {
 /// integer literals whose magnitude exceeds max_safe_integer, nesting deeper
 /// than `lim.max_depth`, invalid UTF-8 (lone surrogate escapes included),
 /// comments, trailing commas and anything after the document but whitespace.
-/// Integers are kept as int64; numbers with a fraction or exponent as double.
+/// Integers are kept as int64; numbers with a fraction or exponent as double,
+/// correctly rounded as JSON.parse reads them (an underflow is a signed zero).
 ///
 /// @param text the whole document.
 /// @param lim bounds; the defaults suit request bodies and tokens.
