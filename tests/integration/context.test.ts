@@ -192,3 +192,40 @@ describe('caching headers', () => {
     expect(count(after)).toBe(count(before) + 1);
   });
 });
+
+describe('leaderboard', () => {
+  /** A new user with `done` finished todos (and one unfinished). */
+  async function player(name: string, done: number): Promise<void> {
+    const { agent } = await signedIn(ctx.server.origin, name);
+    for (let i = 0; i < done; i++) await agent.ok('toggle_todo', { id: (await agent.addTodo(`t${i}`)).id });
+    await agent.addTodo('open');
+  }
+  const rows = async (q: string): Promise<{ username: string; done: number }[]> => {
+    const reply = await new Agent(ctx.server.origin).context('leaderboard', q);
+    expect(reply.status, reply.text).toBe(200);
+    return reply.json<{ leaderboard: { username: string; done: number }[] }>().leaderboard;
+  };
+  const tag = uniqueName('lb');
+
+  beforeAll(async () => {
+    await player(`${tag}_a`, 6);
+    await player(`${tag}_c`, 5);
+    await player(`${tag}_b`, 5);
+    await player(`${tag}_zero`, 0);
+  });
+
+  it('ranks by finished todos, ties by username, within min_done and limit', async () => {
+    expect(await rows('min_done=5')).toEqual([
+      { username: `${tag}_a`, done: 6 },
+      { username: `${tag}_b`, done: 5 },
+      { username: `${tag}_c`, done: 5 },
+    ]);
+    expect((await rows('min_done=5&limit=2')).map((r) => r.username)).toEqual([`${tag}_a`, `${tag}_b`]);
+    expect(await rows('min_done=6')).toEqual([{ username: `${tag}_a`, done: 6 }]);
+    expect(await rows('min_done=7')).toEqual([]);
+  });
+
+  it('min_done=0 (the default) includes users with no finished todo', async () => {
+    expect(await rows('limit=100')).toContainEqual({ username: `${tag}_zero`, done: 0 });
+  });
+});

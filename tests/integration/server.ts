@@ -188,6 +188,7 @@ export function freePort(): Promise<number> {
 
 /** Starts a server with a fresh data directory. */
 export async function startServer(extraEnv: Record<string, string> = {}): Promise<TodoServer> {
+  todoBin(); // fail before creating anything
   const server = new TodoServer(freshDataDir(), extraEnv);
   await server.start();
   return server;
@@ -225,8 +226,9 @@ export function runTodo(
   args: readonly string[],
   options: { dataDir?: string; env?: Record<string, string>; input?: string } = {},
 ): CommandResult {
+  const bin = todoBin();
   const dataDir = options.dataDir ?? freshDataDir();
-  const r = spawnSync(todoBin(), args, {
+  const r = spawnSync(bin, args, {
     env: baseEnv(dataDir, options.env ?? {}),
     input: options.input ?? '',
     encoding: 'utf8',

@@ -130,6 +130,18 @@ describe('sign-up, login and logout', () => {
     expect((await b.login(user.username, 'another horse 2')).id).toBe(user.id);
   });
 
+  it("a password change ends the user's other sessions, as in Django", async () => {
+    const { agent: a, user } = await signedIn(ctx.server.origin);
+    const other = new Agent(ctx.server.origin);
+    await other.login(user.username);
+    expect((await other.session()).user?.id).toBe(user.id);
+    const reply = await a.call('auth_password_change', { old_password: password, new_password: 'another horse 3' });
+    expect(reply.status, reply.text).toBe(200);
+    // A session opened with the old password (perhaps by whoever stole it) must not survive.
+    expect((await other.session()).user).toBeNull();
+    expectError(await other.context('todos'), 401, 'unauthenticated');
+  });
+
   it('bad credentials are 401 with the Django wording', async () => {
     const { user } = await signedIn(ctx.server.origin);
     const a = new Agent(ctx.server.origin);
