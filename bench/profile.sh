@@ -8,18 +8,21 @@
 #    kernel, and the hottest symbols, during an ordinary wrk run;
 #  - callgrind: user-space instructions per request (a figure that a busy
 #    machine does not disturb) and the functions with the highest self and
-#    inclusive cost.
+#    inclusive cost;
+#  - strace: system calls per request, all threads (the kernel side, which
+#    callgrind does not see).
 # Builds nothing: run bench/run.sh (or its build step) first.
 #
 # Environment: PROFILE_DURATION=10s, PROFILE_TOP=25 (lines per listing),
-# PROFILE_TOOLS="perf callgrind".
+# PROFILE_TOOLS="perf callgrind strace", PROFILE_KEEP=DIR (keep perf.data and the
+# callgrind output of each row there, for perf report / callgrind_annotate).
 set -euo pipefail
 
 # shellcheck source=bench/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 duration=${PROFILE_DURATION:-10s}
 top=${PROFILE_TOP:-25}
-tools=${PROFILE_TOOLS:-perf callgrind}
+tools=${PROFILE_TOOLS:-perf callgrind strace}
 rows=("$@")
 ((${#rows[@]})) || rows=(floor ctx/leaderboard ctx/todos add_todo)
 [[ -x $todo_bin && -x $floor_bin ]] || die "release binaries missing in $build (run bench/run.sh)"
@@ -43,6 +46,10 @@ start_row() {
 # function it is). Reads all its input, so that no writer dies of SIGPIPE.
 first() { sed -E 's/ \[[^]]*\]$//; s/^(.{140}).*/\1.../' | awk -v n="$1" 'NR <= n'; }
 
+keep() {
+  [[ -z ${PROFILE_KEEP:-} ]] || { mkdir -p "$PROFILE_KEEP" && cp "$1" "$PROFILE_KEEP/$2"; }
+}
+
 perf_row() {
   local row=$1 data="$work/perf.data"
   start_row "$row"
@@ -54,6 +61,7 @@ perf_row() {
     >/dev/null 2>&1 || { echo "perf cannot sample here; skipped"; wait "$load"; return; }
   wait "$load"
   stop_server "$server"
+  keep "$data" "perf-${row//\//_}.data"
   echo "-- perf: CPU time of the server by object"
   perf report -i "$data" --no-children --sort dso --stdio 2>/dev/null |
     grep -E '^ +[0-9.]+%' | first 8
@@ -72,6 +80,7 @@ callgrind_row() {
   line=$(connections=8 run_wrk "$target" "$duration" "$cookie" "$csrf" "$body")
   callgrind_control -d "$server" >/dev/null 2>&1
   stop_server "$server"
+  keep "$out.1" "callgrind-${row//\//_}.out"
   local requests
   requests=$(sed -E 's/.*requests=([0-9]+).*/\1/' <<<"$line")
   local total
@@ -85,6 +94,26 @@ callgrind_row() {
     callgrind_annotate --inclusive=$mode --threshold=100 "$out.1" |
       awk '/^-+$/ { n++; next } n == 6 && NF && !/\((100\.0|99\.[0-9]+)%\)/' | first "$top"
   done
+}
+
+strace_row() {
+  local row=$1 out="$work/strace.out"
+  start_row "$row"
+  local server=$pid
+  strace -qq -f -c -o "$out" -p "$server" &
+  local tracer=$!
+  sleep 1
+  local line
+  line=$(connections=8 run_wrk "$target" "$duration" "$cookie" "$csrf" "$body")
+  kill -INT "$tracer"
+  wait "$tracer" || true
+  stop_server "$server"
+  local requests
+  requests=$(sed -E 's/.*requests=([0-9]+).*/\1/' <<<"$line")
+  echo "-- strace: system calls per request ($requests requests, slowed by tracing)"
+  # strace's own last line is the total.
+  awk -v n="$requests" '$1 ~ /^[0-9.]+$/ && NF >= 5 { printf "  %-16s %6.2f\n", $NF, $4 / n }' \
+    "$out" | sort -k2 -n -r | first 12
 }
 
 for row in "${rows[@]}"; do
