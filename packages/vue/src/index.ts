@@ -1,0 +1,5 @@
+export { createMizan, mizanKey, provideMizan } from './mizanKey.js';
+export { useMizanClient } from './useMizanClient.js';
+export { useMizanContext, type UseMizanContextResult } from './useMizanContext.js';
+export { useMizanForm, type UseMizanFormResult } from './useMizanForm.js';
+export { useMizanMutation, type UseMizanMutationResult } from './useMizanMutation.js';
