@@ -114,5 +114,10 @@ describe('the todo page', () => {
 
 /** Waits until the element's text is exactly `text`. */
 async function expectText(page: Page, selector: string, text: string): Promise<void> {
-  await expect.poll(async () => (await page.locator(selector).first().textContent())?.trim(), { timeout: 10_000, message: selector }).toBe(text);
+  await expect
+    .poll(async () => (await page.locator(selector).first().textContent())?.trim(), {
+      timeout: 10_000,
+      message: selector,
+    })
+    .toBe(text);
 }

@@ -49,7 +49,10 @@ describe('results and invalidation', () => {
   it('delete_todo returns {deleted: id} and the same entries; the todo is gone', async () => {
     const todo = await alice.addTodo('delete me');
     const reply = await alice.call('delete_todo', { id: todo.id });
-    expect(reply.json()).toEqual({ result: { deleted: todo.id }, invalidate: ['todos', { context: 'todo', params: { id: todo.id } }] });
+    expect(reply.json()).toEqual({
+      result: { deleted: todo.id },
+      invalidate: ['todos', { context: 'todo', params: { id: todo.id } }],
+    });
     expectError(await alice.context('todo', `id=${todo.id}`), 404, 'not_found');
     expectError(await alice.call('delete_todo', { id: todo.id }), 404, 'not_found');
   });
@@ -100,7 +103,18 @@ describe('validation (422) and argument errors (400)', () => {
   });
 
   it('malformed JSON and non-objects are 400', async () => {
-    for (const body of ['{', '{"title":}', "{'title':'x'}", '{"title":"x",}', '{"title":"x"} x', 'null', '[]', '"x"', '1', 'true']) {
+    for (const body of [
+      '{',
+      '{"title":}',
+      "{'title':'x'}",
+      '{"title":"x",}',
+      '{"title":"x"} x',
+      'null',
+      '[]',
+      '"x"',
+      '1',
+      'true',
+    ]) {
       expectError(await post('add_todo', body), 400, 'bad_request');
     }
   });
@@ -119,7 +133,10 @@ describe('endpoint errors', () => {
     const reply = await alice.request('/api/mizan/call/add_todo/');
     expectError(reply, 405, 'method_not_allowed');
     expect(reply.header('Allow')).toBe('POST');
-    const put = await alice.request('/api/mizan/call/add_todo/', { method: 'PUT', headers: { 'X-CSRF-Token': alice.csrf } });
+    const put = await alice.request('/api/mizan/call/add_todo/', {
+      method: 'PUT',
+      headers: { 'X-CSRF-Token': alice.csrf },
+    });
     expectError(put, 405, 'method_not_allowed');
     expect(put.header('Allow')).toBe('POST');
   });
@@ -148,6 +165,10 @@ describe('endpoint errors', () => {
   it('an anonymous call of a function that needs a user is 401', async () => {
     const anon = new Agent(ctx.server.origin);
     expectError(await anon.call('add_todo', { title: 'x' }), 401, 'unauthenticated');
-    expectError(await anon.call('auth_password_change', { old_password: 'a', new_password: 'b' }), 401, 'unauthenticated');
+    expectError(
+      await anon.call('auth_password_change', { old_password: 'a', new_password: 'b' }),
+      401,
+      'unauthenticated',
+    );
   });
 });

@@ -27,7 +27,14 @@ interface Schema {
 }
 interface Manifest {
   prefix: string;
-  contexts: { name: string; path: string; params: { name: string; type: string; optional: boolean }[]; ttl: number | null; private: boolean; rev: number }[];
+  contexts: {
+    name: string;
+    path: string;
+    params: { name: string; type: string; optional: boolean }[];
+    ttl: number | null;
+    private: boolean;
+    rev: number;
+  }[];
   mutations: { name: string; path: string; affects: { context: string; scoped: boolean }[] }[];
   routes: { pattern: string; methods: string[]; function: string; affects: { context: string; scoped: boolean }[] }[];
 }
@@ -76,7 +83,15 @@ describe('schema', () => {
     expect(affects(fn('toggle_todo').affects)).toEqual(['todo?', 'todos']);
     expect(affects(fn('delete_todo').affects)).toEqual(['todo?', 'todos']);
     expect(affects(fn('clear_done').affects)).toEqual(['todos']);
-    for (const name of ['auth_signup', 'auth_login', 'auth_logout', 'auth_token', 'auth_refresh', 'auth_password_change']) fn(name);
+    for (const name of [
+      'auth_signup',
+      'auth_login',
+      'auth_logout',
+      'auth_token',
+      'auth_refresh',
+      'auth_password_change',
+    ])
+      fn(name);
     expect(fn('add_todo').fields).toEqual([{ name: 'title', rules: { required: true, max_length: 200 } }]);
     expect(fn('leaderboard').fields).toEqual([
       { name: 'limit', rules: { min: 1, max: 100 } },
@@ -106,7 +121,13 @@ describe('manifest', () => {
     expect(manifest.prefix).toBe('/api/mizan');
     const byName = Object.fromEntries(manifest.contexts.map((c) => [c.name, c]));
     expect(Object.keys(byName).sort()).toEqual(['admin', 'leaderboard', 'stats', 'todo', 'todos']);
-    expect(byName['todos']).toMatchObject({ path: '/api/mizan/ctx/todos/', params: [], ttl: null, private: true, rev: 0 });
+    expect(byName['todos']).toMatchObject({
+      path: '/api/mizan/ctx/todos/',
+      params: [],
+      ttl: null,
+      private: true,
+      rev: 0,
+    });
     expect(byName['todo']).toMatchObject({ path: '/api/mizan/ctx/todo/', ttl: null, private: true });
     expect(byName['todo']?.params.map((p) => [p.name, p.type, p.optional])).toEqual([['id', 'int', false]]);
     expect(byName['stats']).toMatchObject({ ttl: 5, private: false });
@@ -133,7 +154,10 @@ describe('createuser', () => {
   it('creates staff and superusers from standard input; refuses bad input', async () => {
     const dataDir = freshDataDir();
     try {
-      const ok = runTodo(['createuser', 'root', '--email', 'root@example.com', '--superuser'], { dataDir, input: 'correct horse battery\n' });
+      const ok = runTodo(['createuser', 'root', '--email', 'root@example.com', '--superuser'], {
+        dataDir,
+        input: 'correct horse battery\n',
+      });
       expect(ok.status, ok.stderr).toBe(0);
       expect(ok.stdout).toBe('created user root (id 1)\n');
       const again = runTodo(['createuser', 'root'], { dataDir, input: 'correct horse battery\n' });
@@ -150,7 +174,13 @@ describe('createuser', () => {
       await server.start();
       try {
         const user = await new Agent(server.origin).login('root');
-        expect(user).toEqual({ id: 1, username: 'root', email: 'root@example.com', is_staff: false, is_superuser: true });
+        expect(user).toEqual({
+          id: 1,
+          username: 'root',
+          email: 'root@example.com',
+          is_staff: false,
+          is_superuser: true,
+        });
       } finally {
         await server.stop();
       }

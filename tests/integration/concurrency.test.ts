@@ -32,7 +32,9 @@ function post(agent: HttpAgent, path: string, headers: Record<string, string>, b
         let text = '';
         res.setEncoding('utf8');
         res.on('data', (chunk: string) => (text += chunk));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text, localPort: req.socket?.localPort ?? 0 }));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, body: text, localPort: req.socket?.localPort ?? 0 }),
+        );
       },
     );
     req.on('error', reject);
@@ -62,7 +64,12 @@ describe('concurrent writers', () => {
         const ports = new Set<number>();
         try {
           for (let i = 0; i < todosPerSession; i++) {
-            const answer = await post(keepAlive, '/api/mizan/call/add_todo/', headers, JSON.stringify({ title: `b${b} #${i}` }));
+            const answer = await post(
+              keepAlive,
+              '/api/mizan/call/add_todo/',
+              headers,
+              JSON.stringify({ title: `b${b} #${i}` }),
+            );
             statuses.push(answer.status);
             ports.add(answer.localPort);
             if (answer.status === 200) {
@@ -98,7 +105,10 @@ describe('concurrent writers', () => {
     const total = [...acknowledged.values()].reduce((n, s) => n + s.size, 0);
     expect(total).toBe(users * sessionsPerUser * todosPerSession);
     const stats = await new Agent(ctx.server.origin).context('stats');
-    expect(stats.json<{ public_stats: { todos: number; users: number } }>().public_stats).toEqual({ todos: total, users });
+    expect(stats.json<{ public_stats: { todos: number; users: number } }>().public_stats).toEqual({
+      todos: total,
+      users,
+    });
   });
 
   it('concurrent sign-ups of one name create one user', async () => {

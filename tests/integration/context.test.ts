@@ -55,7 +55,10 @@ describe('bundling', () => {
   });
 
   it('refuses non-GET methods with Allow', async () => {
-    const reply = await alice.request('/api/mizan/ctx/todos/', { method: 'POST', headers: { 'X-CSRF-Token': alice.csrf } });
+    const reply = await alice.request('/api/mizan/ctx/todos/', {
+      method: 'POST',
+      headers: { 'X-CSRF-Token': alice.csrf },
+    });
     expectError(reply, 405, 'method_not_allowed');
     expect(reply.header('Allow')).toMatch(/^GET(, HEAD)?$/);
   });
@@ -89,7 +92,18 @@ describe('params', () => {
     const ok = await anon().context('leaderboard', 'limit=5');
     expect(ok.status, ok.text).toBe(200);
     expect(ok.json<{ leaderboard: unknown[] }>().leaderboard).toBeInstanceOf(Array);
-    for (const q of ['limit=05', 'limit=1.5', 'limit=5e0', 'limit=%2B5', 'limit=', 'limit=abc', 'limit=5&limit=5', 'x=1', 'limit=5&x=1', 'limit=9007199254740992']) {
+    for (const q of [
+      'limit=05',
+      'limit=1.5',
+      'limit=5e0',
+      'limit=%2B5',
+      'limit=',
+      'limit=abc',
+      'limit=5&limit=5',
+      'x=1',
+      'limit=5&x=1',
+      'limit=9007199254740992',
+    ]) {
       expectError(await anon().context('leaderboard', q), 400, 'bad_request');
     }
     expectError(await anon().context('stats', 'limit=5'), 400, 'bad_request');
@@ -136,7 +150,10 @@ describe('caching headers', () => {
   });
 
   it('private contexts: private, no-store, Vary: Cookie, Authorization, bypass', async () => {
-    for (const [name, q] of [['todos', ''], ['todo', `id=${first.id}`]] as const) {
+    for (const [name, q] of [
+      ['todos', ''],
+      ['todo', `id=${first.id}`],
+    ] as const) {
       const reply = await alice.context(name, q);
       expect(reply.header('Cache-Control')).toBe('private, no-store');
       expect(reply.header('Vary')).toBe('Cookie, Authorization');

@@ -17,7 +17,11 @@ beforeAll(async () => {
 
 /** POSTs raw bytes to add_todo as alice over a fresh connection. */
 async function addTodoRaw(body: string | Buffer): Promise<{ status: number | undefined; body: string }> {
-  const r = await exchange(ctx.server.port, requestBytes('POST', '/api/mizan/call/add_todo/', { ...auth, 'Content-Type': 'application/json' }, body), { expect: 1 });
+  const r = await exchange(
+    ctx.server.port,
+    requestBytes('POST', '/api/mizan/call/add_todo/', { ...auth, 'Content-Type': 'application/json' }, body),
+    { expect: 1 },
+  );
   return { status: r.statuses[0], body: lastBody(r.text) };
 }
 
@@ -35,7 +39,8 @@ afterEach(async () => {
 
 describe('hostile JSON bodies', () => {
   it('malformed JSON is 400', async () => {
-    for (const body of ['{', '{"title":"x"', '{"title" "x"}', '\u0000', '{"title":"x"}}']) expectBadRequest(await addTodoRaw(body));
+    for (const body of ['{', '{"title":"x"', '{"title" "x"}', '\u0000', '{"title":"x"}}'])
+      expectBadRequest(await addTodoRaw(body));
   });
 
   it('100,000 nested [ is a 400, not a stack overflow', async () => {
@@ -44,8 +49,15 @@ describe('hostile JSON bodies', () => {
   });
 
   it('invalid UTF-8 in a body is 400', async () => {
-    const bytes = (...b: number[]): Buffer => Buffer.concat([Buffer.from('{"title":"'), Buffer.from(b), Buffer.from('"}')]);
-    for (const bad of [bytes(0xff), bytes(0xc3), bytes(0xed, 0xa0, 0x80), bytes(0xc0, 0xaf), bytes(0xf4, 0x90, 0x80, 0x80)]) {
+    const bytes = (...b: number[]): Buffer =>
+      Buffer.concat([Buffer.from('{"title":"'), Buffer.from(b), Buffer.from('"}')]);
+    for (const bad of [
+      bytes(0xff),
+      bytes(0xc3),
+      bytes(0xed, 0xa0, 0x80),
+      bytes(0xc0, 0xaf),
+      bytes(0xf4, 0x90, 0x80, 0x80),
+    ]) {
       expectBadRequest(await addTodoRaw(bad));
     }
     expectBadRequest(await addTodoRaw('{"title":"\\udc00"}'));
@@ -55,7 +67,16 @@ describe('hostile JSON bodies', () => {
     expectBadRequest(await addTodoRaw('{"title":"a","title":"b"}'));
     expectBadRequest(await addTodoRaw('{"title":"a","n":1e400}'));
     for (const n of ['9007199254740992', '-9007199254740992', '18446744073709551617', '1e400', '-1e400']) {
-      const r = await exchange(ctx.server.port, requestBytes('POST', '/api/mizan/call/toggle_todo/', { ...auth, 'Content-Type': 'application/json' }, `{"id":${n}}`), { expect: 1 });
+      const r = await exchange(
+        ctx.server.port,
+        requestBytes(
+          'POST',
+          '/api/mizan/call/toggle_todo/',
+          { ...auth, 'Content-Type': 'application/json' },
+          `{"id":${n}}`,
+        ),
+        { expect: 1 },
+      );
       expect(r.statuses, n).toEqual([400]);
     }
   });
@@ -64,7 +85,9 @@ describe('hostile JSON bodies', () => {
 describe('hostile requests', () => {
   it('invalid UTF-8 in the query is 400', async () => {
     for (const q of ['%ff=1', '\xff=1', 'limit=5&%c3=1', '%ed%a0%80=1']) {
-      const r = await exchange(ctx.server.port, requestBytes('GET', `/api/mizan/ctx/leaderboard/?${q}`, {}), { expect: 1 });
+      const r = await exchange(ctx.server.port, requestBytes('GET', `/api/mizan/ctx/leaderboard/?${q}`, {}), {
+        expect: 1,
+      });
       expect(r.statuses, q).toEqual([400]);
       expect(lastBody(r.text)).toContain('"bad_request"');
     }
@@ -102,7 +125,8 @@ describe('hostile requests', () => {
     }
     // HTTP/1.0 with chunked, a second Host, and obs-fold are refused too.
     for (const bad of [
-      'POST /api/mizan/call/add_todo/ HTTP/1.0\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n' + smuggled,
+      'POST /api/mizan/call/add_todo/ HTTP/1.0\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n' +
+        smuggled,
       'GET /api/mizan/session/ HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n' + smuggled,
       'GET /api/mizan/session/ HTTP/1.1\r\nHost: 127.0.0.1\r\nX-A: 1\r\n folded\r\n\r\n' + smuggled,
       'GET /api/mizan/session/ HTTP/1.1\r\n\r\n' + smuggled,

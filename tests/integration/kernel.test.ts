@@ -64,7 +64,10 @@ describe('session mode (cookies + CSRF)', () => {
   beforeAll(async () => {
     browser = new Agent(ctx.server.origin);
     client = createClient({ ...quiet, baseUrl: ctx.server.origin, fetch: logging(browser.fetch, log) });
-    const result = await client.call<{ user: User }>('auth_signup', { username: uniqueName(), password: 'correct horse battery' });
+    const result = await client.call<{ user: User }>('auth_signup', {
+      username: uniqueName(),
+      password: 'correct horse battery',
+    });
     expect(result.user.is_staff).toBe(false);
   });
 
@@ -92,7 +95,10 @@ describe('session mode (cookies + CSRF)', () => {
     const obsA = client.observe(todoRef, { id: a.id });
     const obsB = client.observe(todoRef, { id: b.id });
     const stops = [obsA.subscribe(() => {}), obsB.subscribe(() => {})];
-    await until('both loaded', () => obsA.getSnapshot().status === 'success' && obsB.getSnapshot().status === 'success');
+    await until(
+      'both loaded',
+      () => obsA.getSnapshot().status === 'success' && obsB.getSnapshot().status === 'success',
+    );
     const count = (id: number): number => log.filter((l) => l.path === `/api/mizan/ctx/todo/?id=${id}`).length;
     const [beforeA, beforeB] = [count(a.id), count(b.id)];
 
@@ -121,7 +127,10 @@ describe('session mode (cookies + CSRF)', () => {
     await client.call('toggle_todo', { id: t.id });
     const obs = client.observe(todosRef, {});
     const stop = obs.subscribe(() => {});
-    await until('loaded with the done todo', () => !!obs.getSnapshot().data?.list_todos.some((x) => x.id === t.id && x.done));
+    await until(
+      'loaded with the done todo',
+      () => !!obs.getSnapshot().data?.list_todos.some((x) => x.id === t.id && x.done),
+    );
     const res = await client.view('/todos/clear-done/', { method: 'POST' });
     expect(res.status).toBe(303);
     expect(res.headers.get('x-mizan-invalidate')).toBe('todos');
@@ -132,7 +141,11 @@ describe('session mode (cookies + CSRF)', () => {
   it('surfaces errors as MizanError with code, status and fields', async () => {
     const validation = await client.call('add_todo', { title: '' }).catch((e: unknown) => e);
     expect(validation).toBeInstanceOf(MizanError);
-    expect(validation).toMatchObject({ code: 'validation', status: 422, fields: { title: ['This field is required.'] } });
+    expect(validation).toMatchObject({
+      code: 'validation',
+      status: 422,
+      fields: { title: ['This field is required.'] },
+    });
     const missing = await client.load(todoRef, { id: 999_999 }).catch((e: unknown) => e);
     expect(missing).toMatchObject({ code: 'not_found', status: 404 });
     const bad = await client.call('add_todo', { title: 'x', extra: true }).catch((e: unknown) => e);
@@ -160,7 +173,10 @@ describe('session mode (cookies + CSRF)', () => {
 describe('token mode (Authorization: Bearer)', () => {
   it('observes, calls and refetches with a bearer token and no cookies', async () => {
     const { user } = await signedIn(ctx.server.origin);
-    const tokens = await new Agent(ctx.server.origin).ok<TokenPair>('auth_token', { username: user.username, password: 'correct horse battery' });
+    const tokens = await new Agent(ctx.server.origin).ok<TokenPair>('auth_token', {
+      username: user.username,
+      password: 'correct horse battery',
+    });
     const log: Logged[] = [];
     const client = createClient({
       ...quiet,

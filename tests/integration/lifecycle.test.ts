@@ -24,7 +24,12 @@ describe('SIGTERM', () => {
     server = await startServer();
     const { agent } = await signedIn(server.origin);
     const body = Buffer.from(JSON.stringify({ title: 'written during shutdown' }));
-    const request = requestBytes('POST', '/api/mizan/call/add_todo/', { Cookie: agent.cookieHeader(), 'X-CSRF-Token': agent.csrf, 'Content-Type': 'application/json' }, body);
+    const request = requestBytes(
+      'POST',
+      '/api/mizan/call/add_todo/',
+      { Cookie: agent.cookieHeader(), 'X-CSRF-Token': agent.csrf, 'Content-Type': 'application/json' },
+      body,
+    );
     const socket = await open(server.port);
     let received = '';
     socket.on('data', (chunk: Buffer) => (received += chunk.toString('latin1')));

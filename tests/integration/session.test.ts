@@ -9,7 +9,10 @@ const hex64 = /^[0-9a-f]{64}$/;
 
 function attributes(line: string | undefined): string[] {
   expect(line, 'Set-Cookie line').toBeDefined();
-  return line!.split(';').slice(1).map((a) => a.trim());
+  return line!
+    .split(';')
+    .slice(1)
+    .map((a) => a.trim());
 }
 
 describe('GET session/', () => {
@@ -145,7 +148,11 @@ describe('sign-up, login and logout', () => {
   it('bad credentials are 401 with the Django wording', async () => {
     const { user } = await signedIn(ctx.server.origin);
     const a = new Agent(ctx.server.origin);
-    const e = expectError(await a.call('auth_login', { username: user.username, password: 'wrong password' }), 401, 'unauthenticated');
+    const e = expectError(
+      await a.call('auth_login', { username: user.username, password: 'wrong password' }),
+      401,
+      'unauthenticated',
+    );
     expect(e.message).toBe('Invalid username or password.');
     expectError(await a.call('auth_login', { username: 'nobody_here', password }), 401, 'unauthenticated');
   });
@@ -158,7 +165,10 @@ describe('sign-up, login and logout', () => {
     });
     const taken = await signedIn(ctx.server.origin);
     const dup = await a.call('auth_signup', { username: taken.user.username, password });
-    expect(expectError(dup, 422, 'validation', dup.json<{ error: { fields: Record<string, string[]> } }>().error.fields).fields).toHaveProperty('username');
+    expect(
+      expectError(dup, 422, 'validation', dup.json<{ error: { fields: Record<string, string[]> } }>().error.fields)
+        .fields,
+    ).toHaveProperty('username');
   });
 });
 
@@ -180,7 +190,11 @@ describe('CSRF', () => {
     const a = new Agent(ctx.server.origin);
     await a.session();
     const wrong = a.csrf.replace(/^./, (c) => (c === '0' ? '1' : '0'));
-    expectError(await a.call('auth_signup', { username: uniqueName(), password }, { 'X-CSRF-Token': wrong }), 403, 'csrf_failed');
+    expectError(
+      await a.call('auth_signup', { username: uniqueName(), password }, { 'X-CSRF-Token': wrong }),
+      403,
+      'csrf_failed',
+    );
     const { agent } = await signedIn(ctx.server.origin);
     expectError(await agent.call('add_todo', { title: 'x' }, { 'X-CSRF-Token': wrong }), 403, 'csrf_failed');
   });
@@ -190,10 +204,18 @@ describe('CSRF', () => {
     const b = new Agent(ctx.server.origin);
     await a.session();
     await b.session();
-    expectError(await b.call('auth_signup', { username: uniqueName(), password }, { 'X-CSRF-Token': a.csrf }), 403, 'csrf_failed');
+    expectError(
+      await b.call('auth_signup', { username: uniqueName(), password }, { 'X-CSRF-Token': a.csrf }),
+      403,
+      'csrf_failed',
+    );
     const signedA = await signedIn(ctx.server.origin);
     const signedB = await signedIn(ctx.server.origin);
-    expectError(await signedB.agent.call('add_todo', { title: 'x' }, { 'X-CSRF-Token': signedA.agent.csrf }), 403, 'csrf_failed');
+    expectError(
+      await signedB.agent.call('add_todo', { title: 'x' }, { 'X-CSRF-Token': signedA.agent.csrf }),
+      403,
+      'csrf_failed',
+    );
   });
 
   it('refuses a made-up cookie planted with a matching header', async () => {

@@ -11,7 +11,10 @@ const ctx = useServer();
  * GET with the path sent exactly as written: fetch and URL would resolve
  * `..` segments before they reach the server.
  */
-function rawGet(path: string, headers: Record<string, string> = {}): Promise<{ status: number; type: string; body: string }> {
+function rawGet(
+  path: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; type: string; body: string }> {
   return new Promise((resolve, reject) => {
     const req = request({ host: '127.0.0.1', port: ctx.server.port, path, headers }, (res) => {
       let body = '';

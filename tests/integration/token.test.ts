@@ -28,14 +28,21 @@ function bearer(token: string, path = '/api/mizan/ctx/todos/', body?: unknown) {
   const agent = new Agent(ctx.server.origin);
   const headers: Record<string, string> = { Authorization: `Bearer ${token}` };
   if (body === undefined) return agent.request(path, { headers });
-  return agent.request(path, { method: 'POST', headers: { ...headers, 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+  return agent.request(path, {
+    method: 'POST',
+    headers: { ...headers, 'Content-Type': 'application/json' },
+    body: JSON.stringify(body),
+  });
 }
 
 const now = (): number => Math.floor(Date.now() / 1000);
 
 beforeAll(async () => {
   ({ user } = await signedIn(ctx.server.origin));
-  tokens = await new Agent(ctx.server.origin).ok<TokenPair>('auth_token', { username: user.username, password: 'correct horse battery' });
+  tokens = await new Agent(ctx.server.origin).ok<TokenPair>('auth_token', {
+    username: user.username,
+    password: 'correct horse battery',
+  });
 });
 
 describe('JWT', () => {
@@ -72,7 +79,11 @@ describe('JWT', () => {
   it('a refresh token is refused where an access token is expected, and vice versa', async () => {
     expectError(await bearer(tokens.refresh), 401, 'unauthenticated');
     expectError(await bearer(tokens.refresh, '/api/mizan/call/add_todo/', { title: 'x' }), 401, 'unauthenticated');
-    expectError(await bearer(tokens.access, '/api/mizan/call/auth_refresh/', { refresh: tokens.access }), 401, 'unauthenticated');
+    expectError(
+      await bearer(tokens.access, '/api/mizan/call/auth_refresh/', { refresh: tokens.access }),
+      401,
+      'unauthenticated',
+    );
   });
 
   it('auth_refresh gives a new working pair', async () => {
@@ -151,6 +162,8 @@ describe('MWT cookie', () => {
     expect(createHmac('sha256', mwtSecret).update(`mwt1.${payload}`).digest('base64url')).toBe(signature);
     // Three different secrets (PROTOCOL §6).
     expect(new Set([mwtSecret, secret('secret_key'), secret('cache_secret')]).size).toBe(3);
-    expect(createHmac('sha256', secret('secret_key')).update(`mwt1.${payload}`).digest('base64url')).not.toBe(signature);
+    expect(createHmac('sha256', secret('secret_key')).update(`mwt1.${payload}`).digest('base64url')).not.toBe(
+      signature,
+    );
   });
 });

@@ -54,7 +54,10 @@ describe('GET /todos/export.csv', () => {
 describe('POST /todos/clear-done/', () => {
   it('with the header token: deletes done todos, 303 to / with X-Mizan-Invalidate: todos', async () => {
     await addTodos(alice, ['keep 1', 'done 1', 'keep 2', 'done 2']);
-    const reply = await alice.request('/todos/clear-done/', { method: 'POST', headers: { 'X-CSRF-Token': alice.csrf } });
+    const reply = await alice.request('/todos/clear-done/', {
+      method: 'POST',
+      headers: { 'X-CSRF-Token': alice.csrf },
+    });
     expect(reply.status, reply.text).toBe(303);
     expect(reply.header('Location')).toBe('/');
     expect(reply.header('X-Mizan-Invalidate')).toBe('todos');
