@@ -73,7 +73,7 @@ describe('concurrent writers', () => {
             statuses.push(answer.status);
             ports.add(answer.localPort);
             if (answer.status === 200) {
-              const id = JSON.parse(answer.body as string).result.id as number;
+              const id = JSON.parse(answer.body).result.id as number;
               if (!acknowledged.has(user)) acknowledged.set(user, new Set());
               acknowledged.get(user)!.add(id);
             }
