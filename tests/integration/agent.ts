@@ -68,8 +68,6 @@ export interface RequestOptions {
   readonly method?: string;
   readonly headers?: Record<string, string>;
   readonly body?: string;
-  /** Send the jar's cookies (default true). */
-  readonly cookies?: boolean;
 }
 
 /** The default password of test users. */
@@ -98,7 +96,6 @@ export class Agent {
   /** Any request; Set-Cookie updates the jar (Max-Age=0 deletes). */
   async request(path: string, options: RequestOptions = {}): Promise<Reply> {
     const headers: Record<string, string> = { ...options.headers };
-    if (options.cookies === false) headers['Cookie'] ??= '';
     const init: RequestInit = { method: options.method ?? 'GET', headers, redirect: 'manual' };
     if (options.body !== undefined) init.body = options.body;
     const res = await this.fetch(this.origin + path, init);
