@@ -3,8 +3,8 @@
 // reads the password from standard input.
 import { rmSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { Agent } from './agent.js';
-import { freshDataDir, runTodo, TodoServer } from './server.js';
+import { Agent, expectError } from './agent.js';
+import { freshDataDir, runTodo, startServer, TodoServer } from './server.js';
 
 interface SchemaFunction {
   name: string;
@@ -186,6 +186,36 @@ describe('createuser', () => {
       }
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('serve options', () => {
+  it('serves the schema only in debug mode, identical to `todo schema`', async () => {
+    const printedSchema = printed<Schema>('schema').json;
+    const plain = await startServer();
+    const debug = await startServer({ MIZAN_DEBUG: '1' });
+    try {
+      expectError(await new Agent(plain.origin).request('/api/mizan/schema/'), 404, 'not_found');
+      const reply = await new Agent(debug.origin).request('/api/mizan/schema/');
+      expect(reply.status).toBe(200);
+      expect(reply.json()).toEqual(printedSchema);
+    } finally {
+      await plain.dispose();
+      await debug.dispose();
+    }
+  });
+
+  it('MIZAN_ACCESS_LOG=1 writes one line per request: remote method target status bytes ms', async () => {
+    const server = await startServer({ MIZAN_ACCESS_LOG: '1' });
+    try {
+      const reply = await new Agent(server.origin).request('/api/mizan/ctx/leaderboard/?limit=3');
+      const line = new RegExp(`127\\.0\\.0\\.1 GET /api/mizan/ctx/leaderboard/\\?limit=3 200 ${reply.text.length} \\d+`);
+      const deadline = Date.now() + 3000;
+      while (!line.test(server.output()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      expect(server.output()).toMatch(line);
+    } finally {
+      await server.dispose();
     }
   });
 });
