@@ -1,0 +1,31 @@
+import { useTodos } from './api/react';
+import { AuthForm } from './AuthForm';
+import { Leaderboard } from './Leaderboard';
+import { TodoPanel } from './TodoPanel';
+
+/**
+ * The whole page. Whether someone is signed in is read from the private
+ * `todos` context itself: `unauthenticated` means signed out, and sign-in or
+ * sign-out in any tab resets that context, so every tab follows.
+ */
+export function App() {
+  const todos = useTodos();
+  const signedOut = todos.status === 'error' && todos.error.code === 'unauthenticated';
+  return (
+    <main>
+      <h1>Mizan todos</h1>
+      {signedOut ? (
+        <AuthForm />
+      ) : todos.data ? (
+        <TodoPanel data={todos.data} />
+      ) : todos.status === 'error' ? (
+        <p className="form-error" role="alert">
+          {todos.error.message}
+        </p>
+      ) : (
+        <p className="muted">Loading…</p>
+      )}
+      <Leaderboard />
+    </main>
+  );
+}
