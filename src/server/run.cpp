@@ -1,4 +1,5 @@
 // mizan::run: the application binary's command line (PROTOCOL.md §10).
+#include "gen/generate.hpp"
 #include "mizan/app.hpp"
 #include "mizan/users.hpp"
 #include "server/app_handler.hpp"
@@ -85,6 +86,11 @@ int run(registry& app, int argc, char** argv, const app_options& options) {
   auto* schema_cmd = cli.add_subcommand("schema", "Print the schema as JSON");
   auto* manifest_cmd = cli.add_subcommand("manifest", "Print the edge manifest as JSON");
   auto* createuser_cmd = cli.add_subcommand("createuser", "Create a user; password from stdin");
+  auto* generate_cmd = cli.add_subcommand("generate", "Write the TypeScript client");
+  std::string generate_out, generate_framework = "all";
+  generate_cmd->add_option("--out", generate_out, "Output directory")->required();
+  generate_cmd->add_option("--framework", generate_framework, "react, vue, svelte or all")
+      ->check(CLI::IsMember({"react", "vue", "svelte", "all"}));
   users::new_user spec;
   createuser_cmd->add_option("name", spec.username, "Username")->required();
   createuser_cmd->add_option("--email", spec.email, "Email address");
@@ -106,6 +112,15 @@ int run(registry& app, int argc, char** argv, const app_options& options) {
       return 0;
     }
     if (createuser_cmd->parsed()) return create_user(options, spec);
+    if (generate_cmd->parsed()) {
+      const server::catalog cat(app, prefix_from_env());
+      const auto files =
+          gen::generate(server::schema_of(cat), gen::parse_framework(generate_framework));
+      const auto written = gen::write_files(generate_out, files);
+      std::cout << fmt::format("mizan: {} files in {}, {} changed\n", files.size(), generate_out,
+                               written.size());
+      return 0;
+    }
     (void)serve_cmd;
     return serve(app, options);
   } catch (const server::config_error& e) {
