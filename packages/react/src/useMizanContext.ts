@@ -39,7 +39,7 @@ const SUSPENSE_STALE_TIME = 1000;
  */
 export function useMizanContext<T, P extends Params>(
   ref: ContextRef<T, P>,
-  params: P,
+  params: NoInfer<P>,
   options: UseMizanContextOptions = {},
 ): UseMizanContextResult<T> {
   const client = useMizanClient();

@@ -51,7 +51,7 @@ export interface UseMizanContextResult<T> {
  */
 export function useMizanContext<T, P extends Params>(
   ref: ContextRef<T, P>,
-  params: MaybeRefOrGetter<P>,
+  params: MaybeRefOrGetter<NoInfer<P>>,
   options: MaybeRefOrGetter<ObserveOptions> = {},
 ): UseMizanContextResult<T> {
   const client = useMizanClient();

@@ -25,6 +25,8 @@ function contextTypes() {
   useMizanContext(todoContext, () => ({ id: String(id.value) }));
   // @ts-expect-error a missing required param
   useMizanContext(todoContext, {});
+  // @ts-expect-error a getter missing a required param
+  useMizanContext(todoContext, () => ({}));
   const one = useMizanContext(todoContext, { id: 1 });
   // @ts-expect-error the bundle has get_todo, not list_todos
   void one.data.value?.list_todos;
