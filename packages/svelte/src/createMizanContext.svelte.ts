@@ -14,6 +14,9 @@ export interface MizanContext<T> {
   refetch(): Promise<ContextState<T>>;
 }
 
+/** Options of createMizanContext: `enabled`, `staleTime`, `private`, or a getter of them. */
+export type CreateMizanContextOptions = ObserveOptions | (() => ObserveOptions);
+
 const optionsKey = (o: ObserveOptions): string => [o.enabled, o.staleTime, o.private].join();
 
 /**
@@ -36,7 +39,7 @@ const optionsKey = (o: ObserveOptions): string => [o.enabled, o.staleTime, o.pri
 export function createMizanContext<T, P extends Params>(
   ref: ContextRef<T, P>,
   params: () => NoInfer<P> = () => ({}) as P,
-  options: ObserveOptions | (() => ObserveOptions) = {},
+  options: CreateMizanContextOptions = {},
 ): MizanContext<T> {
   const client = getMizanClient();
   const getOptions = typeof options == 'function' ? options : () => options;
