@@ -165,10 +165,19 @@ describe('sign-up, login and logout', () => {
     });
     const taken = await signedIn(ctx.server.origin);
     const dup = await a.call('auth_signup', { username: taken.user.username, password });
-    expect(
-      expectError(dup, 422, 'validation', dup.json<{ error: { fields: Record<string, string[]> } }>().error.fields)
-        .fields,
-    ).toHaveProperty('username');
+    expectError(dup, 422, 'validation', { username: ['A user with that username already exists.'] });
+    expectError(await a.call('auth_signup', { username: 'bad name!', password }), 422, 'validation', {
+      username: ['Enter a valid username: up to 150 letters, digits and @/./+/-/_ characters.'],
+    });
+    expectError(await a.call('auth_signup', { username: uniqueName(), password: '12345678901' }), 422, 'validation', {
+      password: ['This password is entirely numeric.'],
+    });
+    expectError(
+      await a.call('auth_signup', { username: uniqueName(), password, email: 'not-an-email' }),
+      422,
+      'validation',
+      { email: ['Enter a valid email address.'] },
+    );
   });
 });
 
