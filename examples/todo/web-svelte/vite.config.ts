@@ -1,0 +1,27 @@
+import { svelte } from '@sveltejs/vite-plugin-svelte';
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vite';
+
+const source = (pkg: string) => fileURLToPath(new URL(`../../../packages/${pkg}/src/index.ts`, import.meta.url));
+// `npm run dev` talks to a server started apart (scripts/run-todo.sh serves on 8000).
+const api = process.env['MIZAN_DEV_API'] ?? 'http://127.0.0.1:8000';
+
+export default defineConfig({
+  plugins: [svelte()],
+  resolve: {
+    // The workspace packages from source, so no package build is needed first.
+    alias: { '@mizan/base': source('base'), '@mizan/svelte': source('svelte') },
+    dedupe: ['svelte'],
+  },
+  server: {
+    proxy: {
+      '/api': {
+        target: api,
+        // The server accepts unsafe calls only from its own origin; through
+        // the dev proxy the page and the API count as one origin.
+        configure: (proxy) => proxy.on('proxyReq', (req) => req.setHeader('origin', api)),
+      },
+    },
+  },
+  build: { target: 'es2022' },
+});
