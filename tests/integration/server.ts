@@ -149,24 +149,25 @@ export class TodoServer {
     }
   }
 
-  /** Resolves when the process exits by itself. */
-  waitForExit(): Promise<ExitInfo> {
-    return this.exited;
-  }
-
   /** Stops (if needed) and starts again on the same data directory. */
   async restart(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
     await this.stop(signal);
     await this.start();
   }
 
-  /** Stops the process and removes the data directory. */
+  /**
+   * Stops the process and removes the data directory. Throws, with the
+   * process output, if the server did not exit cleanly (a crash, or a
+   * sanitizer report at exit in an ASan build).
+   */
   async dispose(): Promise<void> {
+    let info: ExitInfo;
     try {
-      await this.stop();
+      info = await this.stop();
     } finally {
       rmSync(this.dataDir, { recursive: true, force: true });
     }
+    if (info.code !== 0) throw new Error(`todo exited with ${JSON.stringify(info)}\n${this.output()}`);
   }
 }
 
