@@ -205,3 +205,23 @@ export function expectError(
   expect(reply.text).not.toMatch(internals);
   return body.error;
 }
+
+/**
+ * Public contexts whose data mutations of todos change (site-wide counts, the
+ * leaderboard). PROTOCOL §9 lists only the private entries of each mutation;
+ * these may come on top, so exact checks of the listed entries drop them.
+ */
+const publicContexts = new Set(['stats', 'leaderboard']);
+
+/** `entries` without the public contexts above, order kept. */
+export function privateEntries(entries: readonly InvalidateEntry[]): InvalidateEntry[] {
+  return entries.filter((e) => typeof e !== 'string' || !publicContexts.has(e));
+}
+
+/** An X-Mizan-Invalidate header without the public contexts above. */
+export function privateHeader(header: string | null): string {
+  return (header ?? '')
+    .split(/,\s*/)
+    .filter((e) => !publicContexts.has(e.split('?')[0]!))
+    .join(', ');
+}

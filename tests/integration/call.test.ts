@@ -1,7 +1,7 @@
 // POST {prefix}/call/{function}/: results, invalidation entries, and every
 // way a call can be refused (PROTOCOL §3, errors table; docs/protocol.md).
 import { beforeAll, describe, expect, it } from 'vitest';
-import { Agent, expectError, signedIn, type CallBody, type Todo } from './agent.js';
+import { Agent, expectError, privateEntries, signedIn, type CallBody, type Todo } from './agent.js';
 import { useServer } from './server.js';
 
 const ctx = useServer();
@@ -33,7 +33,7 @@ describe('results and invalidation', () => {
     expect(body.result).toMatchObject({ title: 'Buy milk', done: false });
     expect(body.result.created_at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/);
     expect(Math.abs(Date.parse(body.result.created_at) - before)).toBeLessThan(60_000);
-    expect(body.invalidate).toEqual(['todos']);
+    expect(privateEntries(body.invalidate)).toEqual(['todos']);
   });
 
   it('toggle_todo flips done and invalidates todos and todo scoped to {id}', async () => {
@@ -42,17 +42,16 @@ describe('results and invalidation', () => {
     const body = reply.json<CallBody<Todo>>();
     expect(reply.status).toBe(200);
     expect(body.result).toEqual({ ...todo, done: true });
-    expect(body.invalidate).toEqual(['todos', { context: 'todo', params: { id: todo.id } }]);
+    expect(privateEntries(body.invalidate)).toEqual(['todos', { context: 'todo', params: { id: todo.id } }]);
     expect((await alice.ok<Todo>('toggle_todo', { id: todo.id })).done).toBe(false);
   });
 
   it('delete_todo returns {deleted: id} and the same entries; the todo is gone', async () => {
     const todo = await alice.addTodo('delete me');
     const reply = await alice.call('delete_todo', { id: todo.id });
-    expect(reply.json()).toEqual({
-      result: { deleted: todo.id },
-      invalidate: ['todos', { context: 'todo', params: { id: todo.id } }],
-    });
+    const body = reply.json<CallBody<{ deleted: number }>>();
+    expect(body.result).toEqual({ deleted: todo.id });
+    expect(privateEntries(body.invalidate)).toEqual(['todos', { context: 'todo', params: { id: todo.id } }]);
     expectError(await alice.context('todo', `id=${todo.id}`), 404, 'not_found');
     expectError(await alice.call('delete_todo', { id: todo.id }), 404, 'not_found');
   });

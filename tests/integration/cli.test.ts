@@ -3,7 +3,7 @@
 // reads the password from standard input.
 import { rmSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { Agent, expectError } from './agent.js';
+import { Agent, expectError, privateEntries } from './agent.js';
 import { freshDataDir, runTodo, startServer, TodoServer } from './server.js';
 
 interface SchemaFunction {
@@ -45,8 +45,9 @@ function printed<T>(command: 'schema' | 'manifest'): { text: string; json: T } {
   return { text: r.stdout, json: JSON.parse(r.stdout) as T };
 }
 
+/** Affected contexts, sorted, `?` marking scoped ones; public contexts left out (see privateEntries). */
 const affects = (list: { context: string; scoped: boolean }[]): string[] =>
-  list.map((a) => (a.scoped ? `${a.context}?` : a.context)).sort();
+  privateEntries(list.map((a) => (a.scoped ? `${a.context}?` : a.context))).map(String).sort();
 
 describe('schema', () => {
   let text = '';

@@ -1,7 +1,7 @@
 // Sessions and CSRF over HTTP (PROTOCOL §3 "CSRF and authentication", and the
 // decisions on anonymous tokens and rotation in docs/protocol.md).
 import { describe, expect, it } from 'vitest';
-import { Agent, expectError, password, signedIn, uniqueName, type CallBody, type User } from './agent.js';
+import { Agent, expectError, password, privateEntries, signedIn, uniqueName, type CallBody, type User } from './agent.js';
 import { useServer } from './server.js';
 
 const ctx = useServer();
@@ -62,7 +62,7 @@ describe('sign-up, login and logout', () => {
     expect(reply.status, reply.text).toBe(200);
     const body = reply.json<CallBody<{ user: User }>>();
     expect(body.result.user).toMatchObject({ username, email: 'a@example.com', is_staff: false, is_superuser: false });
-    expect(body.invalidate.slice().sort()).toEqual(['todo', 'todos']);
+    expect(privateEntries(body.invalidate).sort()).toEqual(['todo', 'todos']);
 
     const session = attributes(reply.setCookie('mizan_session'));
     expect(session).toEqual(expect.arrayContaining(['Path=/', 'SameSite=Lax', 'HttpOnly', 'Max-Age=1209600']));

@@ -5,7 +5,7 @@ import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { Agent, expectError, signedIn, type CallBody, type TokenPair, type User } from './agent.js';
+import { Agent, expectError, privateEntries, signedIn, type CallBody, type TokenPair, type User } from './agent.js';
 import { useServer } from './server.js';
 
 const ctx = useServer();
@@ -67,7 +67,7 @@ describe('JWT', () => {
     expect(list.setCookies).toEqual([]);
     const add = await bearer(tokens.access, '/api/mizan/call/add_todo/', { title: 'by token' });
     expect(add.status, add.text).toBe(200);
-    expect(add.json<CallBody<unknown>>().invalidate).toEqual(['todos']);
+    expect(privateEntries(add.json<CallBody<unknown>>().invalidate)).toEqual(['todos']);
     expect(add.setCookies).toEqual([]);
     const session = await bearer(tokens.access, '/api/mizan/session/');
     expect(session.json<{ user: User }>().user).toEqual(user);
