@@ -51,6 +51,10 @@ void emit_named(out_it out, const named_type& t) {
     fmt::format_to(out, "export type {} = {};\n\n", t.ts_name, values.empty() ? "never" : values);
     return;
   }
+  if (t.fields.empty()) {
+    fmt::format_to(out, "export interface {} {{}}\n\n", t.ts_name);
+    return;
+  }
   fmt::format_to(out, "export interface {} {{\n", t.ts_name);
   emit_members(out, t.fields, false);
   fmt::format_to(out, "}}\n\n");
@@ -191,9 +195,10 @@ std::string ts_type(const type& t, std::string_view qualifier) {
     case k::ref:
       return std::string(qualifier) + t.ref;
     case k::optional: {
-      // std::optional<std::optional<T>> is still one null on the wire.
+      // std::optional<std::optional<T>> is still one null on the wire, and
+      // `unknown` already holds null.
       const auto& inner = t.of.front();
-      const bool has_null = inner.k == k::optional || inner.k == k::null;
+      const bool has_null = inner.k == k::optional || inner.k == k::null || inner.k == k::json;
       return ts_type(inner, qualifier) + (has_null ? "" : " | null");
     }
     case k::array: {

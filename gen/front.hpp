@@ -10,7 +10,9 @@ namespace mizan::gen {
 
 /// Validates `schema_json` and builds the IR: names chosen, references
 /// resolved, every list sorted by name. Views are left out (they are reached
-/// through their route, not the call endpoint).
+/// through their route, not the call endpoint), and so are the named types
+/// that neither a result nor an argument's member reaches (argument structs
+/// such as `IdArgs` become each function's own `<Name>Args`).
 ///
 /// @param schema_json the output of `<app> schema`, parsed.
 /// @returns the IR.
