@@ -1,10 +1,42 @@
 #!/usr/bin/env bash
 # Builds and runs the reference application (examples/todo) with SQLite and
-# the in-memory cache. Installs what it needs first. Extra arguments go to the
+# the in-memory cache. Installs what it needs first.
+#
+# MIZAN_WEB chooses the front end it serves: react (default), vue, svelte
+# (examples/todo/web-*, built with Vite), or plain (the framework-free page in
+# examples/todo/server/public, nothing to build). Extra arguments go to the
 # application, e.g. `scripts/run-todo.sh schema`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+web="${MIZAN_WEB:-react}"
+case "$web" in
+  react | vue | svelte | plain) ;;
+  *)
+    echo "run-todo: MIZAN_WEB must be react, vue, svelte or plain, not '$web'" >&2
+    exit 2
+    ;;
+esac
+
 scripts/bootstrap.sh
+
+# Subcommands (schema, manifest, createuser...) serve no pages.
+if [[ $# -eq 0 || "$1" == serve ]]; then
+  if [[ "$web" == plain ]]; then
+    static="$PWD/examples/todo/server/public"
+  else
+    # `npm ci` starts from an empty node_modules: only when the lock file is
+    # newer than the last install (or there was none).
+    if [[ ! -f node_modules/.package-lock.json || package-lock.json -nt node_modules/.package-lock.json ]]; then
+      npm ci --no-audit --no-fund --loglevel=error
+    fi
+    npm run build --workspace "examples/todo/web-$web"
+    static="$PWD/examples/todo/web-$web/dist"
+  fi
+  export MIZAN_STATIC_DIR="$static"
+  echo "run-todo: the $web front end, from $static"
+fi
+
 cmake --preset release >/dev/null
 cmake --build --preset release --target todo
 export MIZAN_DATA_DIR="${MIZAN_DATA_DIR:-$PWD/data}"
