@@ -127,6 +127,16 @@ TEST(Dispatch, RulesProduceTheSchemaMessages) {
   }
 }
 
+TEST(Dispatch, BlankOptionalValuesSkipTheOtherRules) {
+  registry app;
+  app.add("mail", [](call&, const NameArgs& a) { return a.name; })
+      .validate("name", {.min_length = 3, .email = true});
+  const catalog cat(app, "/api/mizan");
+  EXPECT_EQ(status_of_call(cat, "mail", R"({"name":""})"), 200);
+  EXPECT_EQ(status_of_call(cat, "mail", R"({"name":"  "})"), 200);
+  EXPECT_EQ(status_of_call(cat, "mail", R"({"name":"ab"})"), 422);
+}
+
 TEST(Dispatch, WrongTypesUnknownKeysAndRangesAreBadRequests) {
   const auto app = make_registry();
   const catalog cat(app, "/api/mizan");

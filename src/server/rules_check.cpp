@@ -42,11 +42,9 @@ void check_field_rules(const detail::field_def& field, const boost::json::value*
   auto add = [&](std::string message) { errors[field.name].push_back(std::move(message)); };
   const bool absent = value == nullptr || value->is_null();
   if (absent || (value->is_string() && is_blank(value->get_string()))) {
-    if (r.required) {
-      add("This field is required.");
-      return;
-    }
-    if (absent) return;
+    // Like Django, an empty optional value skips the other rules.
+    if (r.required) add("This field is required.");
+    return;
   }
   if (value->is_string()) {
     const std::string_view s = value->get_string();
