@@ -100,8 +100,9 @@ void read_arguments(function& f, const boost::json::object& o, const detail::typ
   f.args = read_fields(types.at(schema_name).get_object().at("fields"), names,
                        fmt::format("type '{}'", schema_name));
   std::set<std::string> seen;
+  static const boost::json::array none;
   const auto* fields = o.if_contains("fields");
-  for (const auto& v : fields ? as_array(*fields, where + ": fields") : boost::json::array{}) {
+  for (const auto& v : fields ? as_array(*fields, where + ": fields") : none) {
     const auto& fo = as_object(v, where + ": fields");
     std::string name = as_string(member(fo, "name", where), where + ": fields: name");
     const std::string here = fmt::format("{}: rules of '{}'", where, name);
