@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs everything the tests need, then runs every test: C++ unit tests
-# under ASan+UBSan, the TypeScript unit tests, and the cross-process and
-# browser tests against the real server.
+# under ASan+UBSan, the generated-code staleness and type check, the
+# TypeScript unit tests, and the cross-process and browser tests (the plain
+# page and the React, Vue and Svelte front ends) against the real server.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/bootstrap.sh --test
@@ -14,6 +15,7 @@ cmake --build --preset asan
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
 ctest --preset asan -j2
+scripts/check-generated.sh build/asan
 
 npm run test:ts
 MIZAN_TODO_BIN="$PWD/build/asan/examples/todo/server/todo" npm run test:integration
