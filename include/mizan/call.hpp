@@ -45,8 +45,9 @@ class call {
   bool uses_bearer_token() const;
 
   /// Signs `u` in for this browser: a new session (rotated id and CSRF
-  /// token), the MWT cookie. For accounts code; see src/accounts.
-  void sign_in(const mizan::user& u);
+  /// token), the MWT cookie. With `end_other_sessions`, every other session
+  /// of `u` ends too (after a password change). For accounts code.
+  void sign_in(const mizan::user& u, bool end_other_sessions = false);
   /// Ends the session, clears its cookies.
   void sign_out();
   /// Issues an access and a refresh JWT for `u`.

@@ -118,6 +118,12 @@ class function_builder {
     def_->auth_predicate = std::move(predicate);
     return *this;
   }
+  /// Skips the CSRF check. Only for functions that neither read nor set
+  /// cookies (issuing bearer tokens), as Django's `csrf_exempt`.
+  function_builder& csrf_exempt(bool enabled = true) {
+    def_->csrf_exempt = enabled;
+    return *this;
+  }
   function_builder& websocket(bool enabled = true) {
     def_->websocket = enabled;
     return *this;

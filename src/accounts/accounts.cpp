@@ -77,8 +77,8 @@ user_result password_change(call& c, const password_change_args& a) {
                 {{"old_password", {"Your old password was entered incorrectly."}}});
   }
   users::set_password(c.db(), u.id, a.new_password, "new_password");
-  // A new session: any copy of the old cookie stops working.
-  if (!c.uses_bearer_token()) c.sign_in(u);
+  // Signed out everywhere else; a new session here.
+  c.sign_in(u, /*end_other_sessions=*/true);
   return {u};
 }
 
@@ -95,10 +95,13 @@ void register_functions(registry& app) {
       .validate("username", {.required = true})
       .validate("password", {.required = true});
   app.add("auth_logout", &logout).affects_private_contexts();
+  // Token issuing reads and sets no cookie, so a token-mode client (which
+  // never calls session/) needs no CSRF token for it.
   app.add("auth_token", &token)
+      .csrf_exempt()
       .validate("username", {.required = true})
       .validate("password", {.required = true});
-  app.add("auth_refresh", &refresh).validate("refresh", {.required = true});
+  app.add("auth_refresh", &refresh).csrf_exempt().validate("refresh", {.required = true});
   app.add("auth_password_change", &password_change)
       .auth(auth_level::user)
       .affects_private_contexts()

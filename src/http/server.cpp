@@ -88,7 +88,7 @@ server_impl::server_impl(server_config config, handler& h) {
   if (!ec) acceptor_.set_option(tcp::acceptor::reuse_address(true), ec);
   if (!ec) acceptor_.bind(endpoint, ec);
   if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
-  if (ec) throw std::runtime_error("mizan: cannot listen on " + where() + ": " + ec.message());
+  if (ec) throw std::runtime_error("cannot listen on " + where() + ": " + ec.message());
   port_ = acceptor_.local_endpoint().port();
   workers_.reserve(threads);
   for (std::size_t i = 0; i < threads; ++i) workers_.push_back(std::make_shared<worker>(shared_));

@@ -1,6 +1,7 @@
 #include "server/app_handler.hpp"
 
 #include "server/endpoints.hpp"
+#include "server/identity.hpp"
 #include "server/responses.hpp"
 
 #include <boost/json/serialize.hpp>
@@ -54,6 +55,10 @@ void app_handler::handle(const http::request& req, http::responder res) {
       if (req.method != "GET" && req.method != "HEAD") {
         return res.send(error_response(
             error(errc::method_not_allowed, "Use GET.").with_header("Allow", "GET, HEAD")));
+      }
+      // An invalid bearer token is refused everywhere, cached answers included.
+      if (!bearer_token_acceptable(svc_, req)) {
+        return res.send(error_response(error(errc::unauthenticated, "Invalid or expired token.")));
       }
       if (context_fast_path(svc_, req, *ctx, res)) return;
       return offload(req, std::move(res), [this, &req, ctx](http::responder& r) {

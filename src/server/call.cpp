@@ -40,8 +40,9 @@ bool call::uses_bearer_token() const {
   return state_->bearer;
 }
 
-void call::sign_in(const mizan::user& u) {
+void call::sign_in(const mizan::user& u, bool end_other_sessions) {
   state_->change = detail::session_change::sign_in;
+  state_->end_other_sessions = end_other_sessions;
   state_->signed_in = u;
   state_->user = u;
 }

@@ -28,6 +28,7 @@ struct call_state {
   bool bearer = false;
   session_change change = session_change::none;
   std::optional<mizan::user> signed_in;  // with change == sign_in
+  bool end_other_sessions = false;
 };
 
 }  // namespace mizan::detail

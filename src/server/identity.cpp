@@ -12,13 +12,29 @@ std::int64_t unix_now() {
   return static_cast<std::int64_t>(std::time(nullptr));
 }
 
+namespace {
+
+std::optional<std::string_view> bearer_of(const http::request& req) {
+  const auto* auth = req.find("Authorization");
+  if (!auth) return std::nullopt;
+  const std::string_view value = *auth;
+  if (value.size() > 7 && http::iequals(value.substr(0, 7), "Bearer ")) return value.substr(7);
+  return std::nullopt;
+}
+
+}  // namespace
+
+bool bearer_token_acceptable(const services& svc, const http::request& req) {
+  const auto token = bearer_of(req);
+  return !token || svc.jwt.verify(*token, "access").ok();
+}
+
 identity resolve_identity(services& svc, const http::request& req) {
   identity who;
   auto& db = svc.database.connection();
-  if (const auto* auth = req.find("Authorization")) {
-    std::string_view value = *auth;
-    if (value.size() > 7 && http::iequals(value.substr(0, 7), "Bearer ")) {
-      const auto result = svc.jwt.verify(value.substr(7), "access");
+  {
+    if (const auto token = bearer_of(req)) {
+      const auto result = svc.jwt.verify(*token, "access");
       if (!result.ok()) throw error(errc::unauthenticated, "Invalid or expired token.");
       std::int64_t id = 0;
       const auto& sub = result.claims().sub;

@@ -21,6 +21,10 @@ struct identity {
 /// Throws `unauthenticated` for a bearer token that is invalid or expired.
 identity resolve_identity(services& svc, const http::request& req);
 
+/// False when the request carries `Authorization: Bearer` with a token that
+/// does not verify as an access token. CPU only: fine on a network thread.
+bool bearer_token_acceptable(const services& svc, const http::request& req);
+
 std::int64_t unix_now();
 
 }  // namespace mizan::server

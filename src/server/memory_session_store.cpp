@@ -42,6 +42,13 @@ class memory_session_store final : public session_store {
     s.sessions.erase(key);
   }
 
+  void destroy_user(std::int64_t user_id) override {
+    for (auto& s : shards_) {
+      std::lock_guard lock(s.mutex);
+      std::erase_if(s.sessions, [&](const auto& kv) { return kv.second.user_id == user_id; });
+    }
+  }
+
  private:
   struct shard {
     std::mutex mutex;

@@ -42,7 +42,15 @@ int serve(registry& app, const app_options& options) {
   config.port = svc.cfg.port;
   config.threads = svc.cfg.threads;
   config.access_log = svc.cfg.access_log;
-  http::server srv(config, handler);
+  std::optional<http::server> bound;
+  try {
+    bound.emplace(config, handler);
+  } catch (const std::runtime_error& e) {
+    throw server::config_error(fmt::format("MIZAN_BIND: {}", e.what()));
+  }
+  http::server& srv = *bound;
+  if (svc.cfg.origins_follow_port)
+    svc.allowed_origins = server::default_origins(svc.cfg.host, srv.port());
   const bool v6 = svc.cfg.host.find(':') != std::string::npos;
   std::cout << fmt::format("Mizan serving http://{}{}{}:{}/", v6 ? "[" : "", svc.cfg.host,
                            v6 ? "]" : "", srv.port())
@@ -111,7 +119,10 @@ int run(registry& app, int argc, char** argv, const app_options& options) {
                                                             : server::manifest_of(cat));
       return 0;
     }
-    if (createuser_cmd->parsed()) return create_user(options, spec);
+    if (createuser_cmd->parsed()) {
+      spec.is_staff = spec.is_staff || spec.is_superuser;  // as Django's createsuperuser
+      return create_user(options, spec);
+    }
     if (generate_cmd->parsed()) {
       const server::catalog cat(app, prefix_from_env());
       const auto files =

@@ -101,6 +101,7 @@ boost::json::value schema_of(const catalog& cat) {
         {"auth", auth_name(*f)},
         {"private", f->is_private},
         {"websocket", f->websocket},
+        {"csrf_exempt", f->csrf_exempt},
         {"route", f->route.empty() ? boost::json::value(nullptr) : boost::json::value(f->route)},
         {"methods", std::move(methods)},
         {"rev", f->rev},

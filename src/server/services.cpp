@@ -44,6 +44,7 @@ std::span<const db::migration> framework_migrations() {
 
 services::services(settings s, const registry& reg)
     : cfg(std::move(s)),
+      allowed_origins(cfg.allowed_origins),
       cat(reg, cfg.api_prefix),
       database(cfg.database_url),
       sessions(cfg.session_store == "memory" ? make_memory_session_store()

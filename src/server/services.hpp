@@ -36,6 +36,9 @@ class services {
   services(settings s, const registry& reg);
 
   const settings cfg;
+  /// cfg.allowed_origins, with the bound port once known (MIZAN_BIND=...:0).
+  /// Set before serving; read-only after.
+  std::vector<std::string> allowed_origins;
   const catalog cat;
   db::database database;
   std::unique_ptr<session_store> sessions;

@@ -29,7 +29,7 @@ void check_csrf(const services& svc, const http::request& req, const identity& w
                 std::string_view form_token) {
   if (who.bearer) return;  // no cookie is relied on
   if (const auto* origin = req.find("Origin")) {
-    if (!origin_allowed(*origin, svc.cfg.allowed_origins)) {
+    if (!origin_allowed(*origin, svc.allowed_origins)) {
       throw error(errc::csrf_failed, "Origin not allowed.");
     }
   }
@@ -52,6 +52,7 @@ void check_csrf(const services& svc, const http::request& req, const identity& w
 
 void apply_session_change(services& svc, const identity& who, const detail::call_state& state,
                           http::response& res) {
+  if (state.end_other_sessions && state.signed_in) svc.sessions->destroy_user(state.signed_in->id);
   if (state.change == detail::session_change::none || who.bearer) return;
   if (!who.session_id.empty()) svc.sessions->destroy(who.session_id);
   const cookie_options secure{

@@ -30,6 +30,8 @@ class session_store {
   virtual std::optional<session_record> load(std::string_view session_id, std::int64_t now) = 0;
   virtual void save(std::string_view session_id, const session_record& record) = 0;
   virtual void destroy(std::string_view session_id) = 0;
+  /// Ends every session of `user_id` (a password change signs out everywhere).
+  virtual void destroy_user(std::int64_t user_id) = 0;
 };
 
 /// The key a store files a session under: hex SHA-256 of the id.

@@ -79,6 +79,19 @@ std::vector<std::string> split_origins(const std::string& text) {
 
 }  // namespace
 
+std::vector<std::string> default_origins(const std::string& host, std::uint16_t port) {
+  const bool v6 = host.find(':') != std::string::npos;
+  const std::string p = std::to_string(port);
+  std::vector<std::string> out{
+      fmt::format("http://{}{}{}:{}", v6 ? "[" : "", host, v6 ? "]" : "", p)};
+  if (host == "127.0.0.1" || host == "localhost" || host == "0.0.0.0" || host == "::1" ||
+      host == "::") {
+    out.push_back("http://127.0.0.1:" + p);
+    out.push_back("http://localhost:" + p);
+  }
+  return out;
+}
+
 std::optional<std::string> process_env(const std::string& name) {
   const char* v = std::getenv(name.c_str());
   if (!v) return std::nullopt;
@@ -149,12 +162,8 @@ settings load_settings(const env_lookup& env, const std::string& default_static_
       }
     }
   } else {
-    const std::string port = std::to_string(s.port);
-    s.allowed_origins.push_back("http://" + bind);
-    if (s.host == "127.0.0.1" || s.host == "localhost" || s.host == "0.0.0.0") {
-      s.allowed_origins.push_back("http://127.0.0.1:" + port);
-      s.allowed_origins.push_back("http://localhost:" + port);
-    }
+    s.allowed_origins = default_origins(s.host, s.port);
+    s.origins_follow_port = true;
   }
 
   s.static_dir = env("MIZAN_STATIC_DIR").value_or(default_static_dir);

@@ -28,6 +28,7 @@ struct settings {
   std::size_t threads = 1;
   bool debug = false;
   std::vector<std::string> allowed_origins;
+  bool origins_follow_port = false;  // defaults: recomputed once the port is bound
   std::string api_prefix = "/api/mizan";
   std::string static_dir;
   bool secure_cookies = false;
@@ -45,6 +46,10 @@ using env_lookup = std::function<std::optional<std::string>(const std::string&)>
 /// Reads every setting; creates the data directory and, when a secret is not
 /// given, generates it once there (0600) so restarts keep sessions valid.
 settings load_settings(const env_lookup& env, const std::string& default_static_dir);
+
+/// The origins allowed when MIZAN_ALLOWED_ORIGINS is unset: the bind address,
+/// and both loopback spellings when it is a loopback or wildcard address.
+std::vector<std::string> default_origins(const std::string& host, std::uint16_t port);
 
 /// The process environment.
 std::optional<std::string> process_env(const std::string& name);

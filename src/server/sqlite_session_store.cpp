@@ -38,6 +38,10 @@ class sqlite_session_store final : public session_store {
                                 session_key(session_id));
   }
 
+  void destroy_user(std::int64_t user_id) override {
+    database_.connection().exec("DELETE FROM mizan_sessions WHERE user_id = ?", user_id);
+  }
+
  private:
   db::database& database_;
 };

@@ -119,7 +119,7 @@ PublicStats public_stats(mizan::call& c) {
 std::vector<LeaderboardRow> leaderboard(mizan::call& c, const LeaderboardArgs& a) {
   return c.db().query<LeaderboardRow>(
       "SELECT u.username AS username, count(t.id) AS done FROM mizan_users u "
-      "JOIN todos t ON t.user_id = u.id AND t.done = 1 GROUP BY u.id "
+      "LEFT JOIN todos t ON t.user_id = u.id AND t.done = 1 GROUP BY u.id "
       "HAVING count(t.id) >= ? ORDER BY done DESC, u.username LIMIT ?",
       a.min_done.value_or(0), a.limit.value_or(10));
 }
@@ -169,16 +169,24 @@ void register_functions(mizan::registry& app) {
   app.add("list_todos", &list_todos).context(todos).auth(auth_level::user).private_();
   app.add("todo_stats", &todo_stats).context(todos).auth(auth_level::user).private_();
   app.add("get_todo", &get_todo).context(todo).auth(auth_level::user).private_();
+  // Public stats and the leaderboard count todos: mutations purge them too.
   app.add("add_todo", &add_todo)
       .affects(todos)
+      .affects(stats)
       .auth(auth_level::user)
       .validate("title", {.required = true, .max_length = 200});
   app.add("toggle_todo", &toggle_todo)
       .affects(todos)
       .affects(todo, by_id)
+      .affects(leaderboard_ctx)
       .auth(auth_level::user)
       .websocket();
-  app.add("delete_todo", &delete_todo).affects(todos).affects(todo, by_id).auth(auth_level::user);
+  app.add("delete_todo", &delete_todo)
+      .affects(todos)
+      .affects(todo, by_id)
+      .affects(stats)
+      .affects(leaderboard_ctx)
+      .auth(auth_level::user);
   app.add("public_stats", &public_stats).context(stats).cache(5s);
   app.add("leaderboard", &leaderboard)
       .context(leaderboard_ctx)
@@ -194,6 +202,8 @@ void register_functions(mizan::registry& app) {
       .route("/todos/clear-done/")
       .methods({"POST"})
       .affects(todos)
+      .affects(stats)
+      .affects(leaderboard_ctx)
       .auth(auth_level::user);
 }
 

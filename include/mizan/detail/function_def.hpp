@@ -56,6 +56,7 @@ struct function_def {
   auth_level auth = auth_level::none;
   std::function<bool(const call&)> auth_predicate;
   bool websocket = false;
+  bool csrf_exempt = false;
   bool is_private = false;
   std::string route;
   std::vector<std::string> methods;
