@@ -179,7 +179,8 @@ describe('createuser', () => {
           id: 1,
           username: 'root',
           email: 'root@example.com',
-          is_staff: false,
+          // --superuser implies staff, as Django's createsuperuser does.
+          is_staff: true,
           is_superuser: true,
         });
       } finally {
