@@ -16,7 +16,10 @@ namespace {
 
 std::string etag_of(std::string_view body) {
   const auto digest = crypto::sha256(body);
-  return "\"" + crypto::to_hex(digest.data(), 16) + "\"";
+  std::string etag = "\"";
+  etag += crypto::to_hex(digest.data(), 16);
+  etag += '"';
+  return etag;
 }
 
 bool etag_matches(const http::request& req, std::string_view etag) {
