@@ -25,10 +25,10 @@ if [[ $# -eq 0 || "$1" == serve ]]; then
   if [[ "$web" == plain ]]; then
     static="$PWD/examples/todo/server/public"
   else
-    # `npm ci` starts from an empty node_modules: only when the lock file is
-    # newer than the last install (or there was none).
+    # Installs the locked versions (see scripts/test.sh for why not `npm ci`);
+    # only when the lock file is newer than the last install (or there was none).
     if [[ ! -f node_modules/.package-lock.json || package-lock.json -nt node_modules/.package-lock.json ]]; then
-      npm ci --no-audit --no-fund --loglevel=error
+      npm install --no-audit --no-fund --loglevel=error
     fi
     npm run build --workspace "examples/todo/web-$web"
     static="$PWD/examples/todo/web-$web/dist"

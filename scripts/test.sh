@@ -6,7 +6,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/bootstrap.sh --test
-npm ci --no-audit --no-fund --loglevel=error
+# `npm install` keeps the lock file's versions. Not `npm ci`: with npm's
+# omit-lockfile-registry-resolved setting (as on our machines) it refuses any
+# lock file for lacking other platforms' optional packages (rollup's).
+npm install --no-audit --no-fund --loglevel=error
 
 scripts/check-format.sh
 
