@@ -3,7 +3,7 @@ find_package(Threads REQUIRED)
 # FindBoost in CMake 3.25 predates Boost 1.81 and warns about it; the
 # components used here are plain libraries it finds correctly.
 set(Boost_NO_WARN_NEW_VERSIONS ON)
-find_package(Boost 1.81 EXACT REQUIRED COMPONENTS json url)
+find_package(Boost 1.81 EXACT REQUIRED COMPONENTS json)
 find_package(OpenSSL 3 REQUIRED)
 find_package(SQLite3 REQUIRED)
 find_package(fmt REQUIRED)
