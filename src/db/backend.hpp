@@ -34,7 +34,8 @@ class connection_backend {
   virtual std::int64_t last_insert_rowid() const noexcept = 0;
   virtual std::uint64_t statements_prepared() const noexcept = 0;
   /// Starts a transaction at `depth` 0, a savepoint deeper.
-  virtual void begin(int depth) = 0;
+  /// `read_only` at depth 0 begins a deferred transaction (no write lock).
+  virtual void begin(int depth, bool read_only) = 0;
   /// Commits the transaction or releases the savepoint at `depth`.
   virtual void commit(int depth) = 0;
   /// Undoes the transaction or savepoint at `depth`; never throws.

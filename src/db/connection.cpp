@@ -27,8 +27,8 @@ std::uint64_t connection::statements_prepared() const noexcept {
   return backend_->statements_prepared();
 }
 
-connection::transaction_guard::transaction_guard(connection& c) : c_(c) {
-  c_.backend_->begin(c_.depth_);
+connection::transaction_guard::transaction_guard(connection& c, bool read_only) : c_(c) {
+  c_.backend_->begin(c_.depth_, read_only);
   ++c_.depth_;
 }
 

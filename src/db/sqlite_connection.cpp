@@ -132,8 +132,11 @@ class sqlite_connection final : public connection_backend {
 
   std::uint64_t statements_prepared() const noexcept override { return prepared_; }
 
-  void begin(int depth) override {
-    if (depth == 0) {
+  void begin(int depth, bool read_only) override {
+    if (depth == 0 && read_only) {
+      // A read snapshot: shared lock only, taken by the first read.
+      prepare("BEGIN DEFERRED").execute();
+    } else if (depth == 0) {
       // IMMEDIATE takes the write lock now (waiting up to the busy timeout),
       // so the transaction cannot fail later on upgrading a read lock.
       prepare("BEGIN IMMEDIATE").execute();

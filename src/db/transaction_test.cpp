@@ -45,6 +45,21 @@ TEST_F(Transactions, CommitIsVisibleToOtherConnections) {
   EXPECT_EQ(rows_elsewhere(), 1);
 }
 
+TEST_F(Transactions, ReadTransactionSeesOneSnapshotAndTakesNoWriteLock) {
+  db.exec("insert into t values ('a')");
+  auto& c = db.connection();
+  c.read_transaction([&] {
+    EXPECT_EQ(rows(), 1);
+    // Another connection can still write: no write lock is held ...
+    std::thread([&] { db.exec("insert into t values ('b')"); }).join();
+    // ... and this snapshot does not see its row.
+    EXPECT_EQ(rows(), 1);
+    EXPECT_TRUE(c.in_transaction());
+  });
+  EXPECT_FALSE(c.in_transaction());
+  EXPECT_EQ(rows(), 2);
+}
+
 TEST_F(Transactions, ThrowRollsBackAndRethrowsTheSameException) {
   try {
     db.transaction([&] {

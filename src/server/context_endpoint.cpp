@@ -92,27 +92,8 @@ bool locally_cacheable(const context_def& ctx) {
   return ctx.ttl_seconds && !ctx.is_private && !ctx.needs_user;
 }
 
-}  // namespace
-
-bool context_fast_path(services& svc, const http::request& req, const context_def& ctx,
-                       http::responder& res) {
-  if (!locally_cacheable(ctx) || !svc.cache->nonblocking()) return false;
-  try {
-    const auto parsed = params::parse_query(req.query(), ctx.specs);
-    const auto key =
-        cache::cache_key(svc.cfg.cache_secret, ctx.name, ctx.rev, parsed.canonical, "public");
-    auto hit = svc.cache->get(key);
-    if (!hit) return false;
-    prepared_context p{200, std::move(hit->body), std::move(hit->etag), true};
-    res.send(respond_with(req, ctx, p, "hit"));
-  } catch (const error& e) {
-    res.send(error_response(e));
-  }
-  return true;
-}
-
-void context_endpoint(services& svc, const http::request& req, const context_def& ctx,
-                      http::responder& res) {
+void serve_context(services& svc, const http::request& req, const context_def& ctx,
+                   http::responder& res) {
   const auto parsed = params::parse_query(req.query(), ctx.specs);
   detail::call_state state;
   state.services = &svc;
@@ -153,6 +134,32 @@ void context_endpoint(services& svc, const http::request& req, const context_def
                    std::chrono::seconds(*ctx.ttl_seconds));
   }
   svc.flights.complete(key, &p);
+}
+
+}  // namespace
+
+bool context_fast_path(services& svc, const http::request& req, const context_def& ctx,
+                       http::responder& res) {
+  if (!locally_cacheable(ctx) || !svc.cache->nonblocking()) return false;
+  try {
+    const auto parsed = params::parse_query(req.query(), ctx.specs);
+    const auto key =
+        cache::cache_key(svc.cfg.cache_secret, ctx.name, ctx.rev, parsed.canonical, "public");
+    auto hit = svc.cache->get(key);
+    if (!hit) return false;
+    prepared_context p{200, std::move(hit->body), std::move(hit->etag), true};
+    res.send(respond_with(req, ctx, p, "hit"));
+  } catch (const error& e) {
+    res.send(error_response(e));
+  }
+  return true;
+}
+
+void context_endpoint(services& svc, const http::request& req, const context_def& ctx,
+                      http::responder& res) {
+  // One read snapshot for the session, the user and every bundled function:
+  // consistent results, and one SQLite lock cycle instead of one per query.
+  svc.database.connection().read_transaction([&] { serve_context(svc, req, ctx, res); });
 }
 
 }  // namespace mizan::server

@@ -131,15 +131,17 @@ class connection {
   ///     });
   template <class F>
   decltype(auto) transaction(F&& f) {
-    transaction_guard guard(*this);
-    if constexpr (std::is_void_v<transaction_result<F>>) {
-      invoke_body(f);
-      guard.commit();
-    } else {
-      transaction_result<F> result = invoke_body(f);
-      guard.commit();
-      return result;
-    }
+    return run_in_transaction(f, false);
+  }
+
+  /// Runs `f` in a read transaction (BEGIN DEFERRED ... COMMIT): every query
+  /// in it sees one consistent snapshot, and SQLite takes its shared lock
+  /// once instead of once per statement. Meant for reads: a write inside may
+  /// fail with `unavailable` if another connection wrote since the snapshot.
+  /// Nested inside transaction(), it is a savepoint like any other.
+  template <class F>
+  decltype(auto) read_transaction(F&& f) {
+    return run_in_transaction(f, true);
   }
 
   /// Whether a transaction() is running on this connection.
@@ -160,6 +162,19 @@ class connection {
                                                          std::invoke_result<F&>>::type;
 
   template <class F>
+  decltype(auto) run_in_transaction(F& f, bool read_only) {
+    transaction_guard guard(*this, read_only);
+    if constexpr (std::is_void_v<transaction_result<F>>) {
+      invoke_body(f);
+      guard.commit();
+    } else {
+      transaction_result<F> result = invoke_body(f);
+      guard.commit();
+      return result;
+    }
+  }
+
+  template <class F>
   decltype(auto) invoke_body(F& f) {
     if constexpr (std::is_invocable_v<F&, connection&>) {
       return std::invoke(f, *this);
@@ -172,7 +187,7 @@ class connection {
   // destruction unless committed.
   class transaction_guard {
    public:
-    explicit transaction_guard(connection& c);
+    transaction_guard(connection& c, bool read_only);
     ~transaction_guard();
     transaction_guard(const transaction_guard&) = delete;
     transaction_guard& operator=(const transaction_guard&) = delete;
