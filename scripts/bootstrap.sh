@@ -36,4 +36,9 @@ if ((${#missing[@]})); then
   "${sudo_cmd[@]}" apt-get update -qq
   "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
+# Vite 7 needs Node.js 20.19 or later; Debian 12's own nodejs is 18.
+if ! node -e 'const [a, b] = process.versions.node.split(".").map(Number); process.exit(a > 20 || (a == 20 && b >= 19) ? 0 : 1)'; then
+  echo "bootstrap: Node.js $(node --version) is too old: Mizan's front ends need Node.js >= 20.19" >&2
+  exit 1
+fi
 echo "bootstrap: all packages present"
