@@ -49,11 +49,7 @@ http::response call_endpoint(services& svc, const http::request& req, std::strin
   if (!f->csrf_exempt) check_csrf(svc, req, who);
   const auto args = parse_arguments(req);
 
-  detail::call_state state;
-  state.services = &svc;
-  state.request = &req;
-  state.user = who.user;
-  state.bearer = who.bearer;
+  detail::call_state state = call_state_for(svc, req, who);
   call c(state);
   auto result = run_function(svc.cat, *f, args, c);
   svc.invalidate(result.invalidate, who.user ? std::optional(who.user->id) : std::nullopt);

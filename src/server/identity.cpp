@@ -24,6 +24,15 @@ std::optional<std::string_view> bearer_of(const http::request& req) {
 
 }  // namespace
 
+detail::call_state call_state_for(services& svc, const http::request& req, const identity& who) {
+  detail::call_state state;
+  state.services = &svc;
+  state.request = &req;
+  state.user = who.user;
+  state.bearer = who.bearer;
+  return state;
+}
+
 bool bearer_token_acceptable(const services& svc, const http::request& req) {
   const auto token = bearer_of(req);
   return !token || svc.jwt.verify(*token, "access").ok();

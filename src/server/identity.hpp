@@ -3,6 +3,7 @@
 
 #include "http/message.hpp"
 #include "mizan/user.hpp"
+#include "server/call_state.hpp"
 #include "server/services.hpp"
 
 #include <optional>
@@ -20,6 +21,9 @@ struct identity {
 /// Resolves the caller. Blocks (session store, database): worker threads only.
 /// Throws `unauthenticated` for a bearer token that is invalid or expired.
 identity resolve_identity(services& svc, const http::request& req);
+
+/// The state of a call made by `who` through `req`.
+detail::call_state call_state_for(services& svc, const http::request& req, const identity& who);
 
 /// False when the request carries `Authorization: Bearer` with a token that
 /// does not verify as an access token. CPU only: fine on a network thread.

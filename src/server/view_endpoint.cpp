@@ -76,11 +76,7 @@ http::response view_endpoint(services& svc, const http::request& req, const rout
   }
   if (!req.body.empty() && !is_form(req)) merge(args, parse_arguments(req));
 
-  detail::call_state state;
-  state.services = &svc;
-  state.request = &req;
-  state.user = who.user;
-  state.bearer = who.bearer;
+  detail::call_state state = call_state_for(svc, req, who);
   call c(state);
   auto result = run_function(svc.cat, f, args, c);
   svc.invalidate(result.invalidate, who.user ? std::optional(who.user->id) : std::nullopt);
