@@ -52,13 +52,13 @@ TEST(Url, PragmasOnEveryConnection) {
     EXPECT_EQ(db.scalar<std::string>("pragma journal_mode"), "wal");
     EXPECT_EQ(db.scalar<std::int64_t>("pragma synchronous"), 1);  // NORMAL
     EXPECT_EQ(db.scalar<std::int64_t>("pragma foreign_keys"), 1);
+    EXPECT_EQ(db.scalar<std::int64_t>("pragma busy_timeout"), 5000);
   };
   check();
   std::thread(check).join();
   database full(dir.url("full.db") + "?synchronous=full&busy_timeout=1234");
   EXPECT_EQ(full.scalar<std::int64_t>("pragma synchronous"), 2);  // FULL
-  // busy_timeout is enforced by Mizan's own busy handler (the Busy tests),
-  // so SQLite's `pragma busy_timeout` reads 0.
+  EXPECT_EQ(full.scalar<std::int64_t>("pragma busy_timeout"), 1234);
   database options(dir.url("options.db"), {.synchronous = mizan::db::durability::full});
   EXPECT_EQ(options.scalar<std::int64_t>("pragma synchronous"), 2);
 }

@@ -32,25 +32,6 @@ struct stmt_finalizer {
 using stmt_ptr = std::unique_ptr<sqlite3_stmt, stmt_finalizer>;
 
 // Looks SQL text up without building a std::string on the hot path.
-// SQLite's own busy handler sleeps 1, 2, 5 ... up to 100 ms between tries,
-// so under write contention between worker threads a commit that would wait
-// microseconds waits tens of milliseconds. Poll every 50 us at first, then
-// every millisecond, until the busy timeout has passed since the first try.
-struct busy_wait {
-  std::chrono::milliseconds timeout{0};
-  std::chrono::steady_clock::time_point first_try;
-};
-
-int busy_handler(void* state, int attempt) {
-  auto& wait = *static_cast<busy_wait*>(state);
-  const auto now = std::chrono::steady_clock::now();
-  if (attempt == 0) wait.first_try = now;
-  if (now - wait.first_try >= wait.timeout) return 0;
-  std::this_thread::sleep_for(attempt < 20 ? std::chrono::microseconds(50)
-                                           : std::chrono::microseconds(1000));
-  return 1;
-}
-
 struct sql_hash {
   using is_transparent = void;
   std::size_t operator()(std::string_view s) const noexcept {
@@ -170,11 +151,9 @@ class sqlite_connection final : public connection_backend {
   }
 
  private:
-  busy_wait busy_;  // the busy handler's state; one connection, one thread
-
   void configure(const database_config& config) {
-    busy_.timeout = config.options.busy_timeout;
-    sqlite3_busy_handler(db_.get(), &busy_handler, &busy_);
+    const auto timeout = config.options.busy_timeout.count();
+    sqlite3_busy_timeout(db_.get(), static_cast<int>(std::clamp<long long>(timeout, 0, INT_MAX)));
     if (config.kind == database_config::engine::sqlite_file) {
       const std::string mode = switch_to_wal(config.options.busy_timeout);
       if (mode != "wal") {
