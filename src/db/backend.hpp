@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 
@@ -20,6 +21,10 @@ struct database_config {
   /// Absolute file path, or the name of the shared in-memory database.
   std::string path;
   database_options options;
+  /// Shared by every connection of one database: writers of this process
+  /// queue here instead of in SQLite's busy handler, which sleeps up to
+  /// 100 ms between tries. Other processes still meet the busy handler.
+  std::shared_ptr<std::timed_mutex> writer = std::make_shared<std::timed_mutex>();
 };
 
 /// One open connection of some engine. Used by one thread at a time.

@@ -49,7 +49,9 @@ int to_int_size(std::string_view sql) {
 class sqlite_connection final : public connection_backend {
  public:
   explicit sqlite_connection(const database_config& config)
-      : path_(config.path), capacity_(config.options.statement_cache_size) {
+      : path_(config.path),
+        capacity_(config.options.statement_cache_size),
+        writer_(config.writer, config.options.busy_timeout) {
     int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
     std::string name = config.path;
     if (config.kind == database_config::engine::sqlite_memory) {
@@ -119,8 +121,15 @@ class sqlite_connection final : public connection_backend {
       prepare("BEGIN DEFERRED").execute();
     } else if (depth == 0) {
       // IMMEDIATE takes the write lock now (waiting up to the busy timeout),
-      // so the transaction cannot fail later on upgrading a read lock.
-      prepare("BEGIN IMMEDIATE").execute();
+      // so the transaction cannot fail later on upgrading a read lock. This
+      // process's writers queue on the writer lock first.
+      writer_.acquire();
+      try {
+        prepare("BEGIN IMMEDIATE").execute();
+      } catch (...) {
+        writer_.release();
+        throw;
+      }
     } else {
       run_savepoint("SAVEPOINT", depth);
     }
@@ -129,6 +138,7 @@ class sqlite_connection final : public connection_backend {
   void commit(int depth) override {
     if (depth == 0) {
       prepare("COMMIT").execute();
+      release_writer();
     } else {
       run_savepoint("RELEASE", depth);
     }
@@ -137,20 +147,24 @@ class sqlite_connection final : public connection_backend {
   void rollback(int depth) noexcept override {
     // Some errors (SQLITE_FULL, SQLITE_IOERR, ...) make SQLite roll the
     // whole transaction back by itself; then there is nothing left to undo.
-    if (sqlite3_get_autocommit(db_.get()) != 0) return;
-    try {
-      if (depth == 0) {
-        prepare("ROLLBACK").execute();
-      } else {
-        run_savepoint("ROLLBACK TO", depth);
-        run_savepoint("RELEASE", depth);
+    if (sqlite3_get_autocommit(db_.get()) == 0) {
+      try {
+        if (depth == 0) {
+          prepare("ROLLBACK").execute();
+        } else {
+          run_savepoint("ROLLBACK TO", depth);
+          run_savepoint("RELEASE", depth);
+        }
+      } catch (...) {
+        // Called while another exception propagates; that one is the cause.
       }
-    } catch (...) {
-      // Called while another exception propagates; that one is the cause.
     }
+    if (depth == 0) release_writer();
   }
 
  private:
+  void release_writer() noexcept { writer_.release(); }
+
   void configure(const database_config& config) {
     const auto timeout = config.options.busy_timeout.count();
     sqlite3_busy_timeout(db_.get(), static_cast<int>(std::clamp<long long>(timeout, 0, INT_MAX)));
@@ -199,7 +213,7 @@ class sqlite_connection final : public connection_backend {
                  sqlite3_prepare_v3(db_.get(), sql.data(), to_int_size(sql),
                                     SQLITE_PREPARE_PERSISTENT, &raw, &tail),
                  sql);
-    auto compiled = std::make_unique<sqlite_statement>(db_.get(), raw, std::string(sql));
+    auto compiled = std::make_unique<sqlite_statement>(db_.get(), raw, std::string(sql), &writer_);
     if (raw == nullptr) {
       throw std::logic_error(fmt::format("mizan::db: no SQL statement in \"{}\"", sql));
     }
@@ -235,6 +249,7 @@ class sqlite_connection final : public connection_backend {
 
   std::string path_;
   std::size_t capacity_;
+  writer_lock writer_;  // held during a write transaction
   std::uint64_t prepared_ = 0;
   // Declared before the cache so that it is closed after every statement.
   std::unique_ptr<sqlite3, sqlite_closer> db_;

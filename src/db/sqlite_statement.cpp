@@ -6,8 +6,9 @@
 
 namespace mizan::db::detail {
 
-sqlite_statement::sqlite_statement(sqlite3* db, sqlite3_stmt* stmt, std::string sql) noexcept
-    : db_(db), stmt_(stmt), sql_(std::move(sql)) {}
+sqlite_statement::sqlite_statement(sqlite3* db, sqlite3_stmt* stmt, std::string sql,
+                                   writer_lock* writer) noexcept
+    : db_(db), stmt_(stmt), sql_(std::move(sql)), writer_(writer) {}
 
 sqlite_statement::~sqlite_statement() {
   sqlite3_finalize(stmt_);
@@ -41,7 +42,16 @@ void sqlite_statement::bind_text(int index, std::string_view value) {
 }
 
 bool sqlite_statement::step() {
-  const int rc = sqlite3_step(stmt_);
+  int rc = 0;
+  // A write outside a transaction queues on the writer lock for its step
+  // (inside transaction() the connection already holds it).
+  if (writer_ && !writer_->held() && sqlite3_get_autocommit(db_) && !sqlite3_stmt_readonly(stmt_)) {
+    writer_->acquire();
+    rc = sqlite3_step(stmt_);
+    writer_->release();
+  } else {
+    rc = sqlite3_step(stmt_);
+  }
   if (rc == SQLITE_ROW) return true;
   if (rc == SQLITE_DONE) return false;
   throw_sqlite_error(db_, rc, sql_);

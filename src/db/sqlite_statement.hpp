@@ -5,6 +5,7 @@
 
 #include <string>
 
+#include "db/sqlite_writer.hpp"
 #include "mizan/db/statement.hpp"
 
 namespace mizan::db::detail {
@@ -12,7 +13,8 @@ namespace mizan::db::detail {
 class sqlite_statement final : public statement {
  public:
   /// Takes ownership of `stmt`, prepared on `db` from `sql`.
-  sqlite_statement(sqlite3* db, sqlite3_stmt* stmt, std::string sql) noexcept;
+  sqlite_statement(sqlite3* db, sqlite3_stmt* stmt, std::string sql,
+                   writer_lock* writer = nullptr) noexcept;
   ~sqlite_statement() override;
   sqlite_statement(const sqlite_statement&) = delete;
   sqlite_statement& operator=(const sqlite_statement&) = delete;
@@ -40,6 +42,7 @@ class sqlite_statement final : public statement {
   sqlite3* db_;
   sqlite3_stmt* stmt_;
   std::string sql_;
+  writer_lock* writer_;  // null: no in-process writer queue
 };
 
 }  // namespace mizan::db::detail
