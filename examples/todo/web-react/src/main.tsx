@@ -3,7 +3,7 @@ import { MizanProvider } from '@mizan/react';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
-import './style.css';
+import '../../web-shared/style.css';
 
 // Same origin, session cookies and CSRF; `broadcast` shares invalidations and
 // sign-in/out with the user's other tabs.
