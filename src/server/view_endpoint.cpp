@@ -7,16 +7,13 @@
 #include "server/dispatch.hpp"
 #include "server/endpoints.hpp"
 #include "server/identity.hpp"
+#include "server/request_body.hpp"
 #include "server/responses.hpp"
 #include "server/session_effects.hpp"
 
 #include <boost/json/serialize.hpp>
 
 namespace mizan::server {
-
-bool is_json_content_type(const http::request& req);
-boost::json::object parse_arguments(const http::request& req);
-boost::json::array invalidate_json(const std::vector<params::invalidation_entry>& entries);
 
 namespace {
 

@@ -1,0 +1,25 @@
+// Reading a request's JSON arguments and writing invalidation entries, shared
+// by the call endpoint and the view path.
+#pragma once
+
+#include "http/message.hpp"
+#include "params/invalidation.hpp"
+
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
+
+#include <vector>
+
+namespace mizan::server {
+
+/// True when Content-Type is application/json (parameters allowed).
+bool is_json_content_type(const http::request& req);
+
+/// The body as an arguments object: `{}` when empty; throws 415 for another
+/// content type, 400 for malformed JSON or a non-object.
+boost::json::object parse_arguments(const http::request& req);
+
+/// The JSON `invalidate` array of a response.
+boost::json::array invalidate_json(const std::vector<params::invalidation_entry>& entries);
+
+}  // namespace mizan::server
