@@ -12,6 +12,8 @@
 #   BENCH_CONNECTIONS=64   wrk connections; BENCH_WRK_THREADS=1 wrk threads
 #   BENCH_JOBS=2           build parallelism
 #   BENCH_SKIP_BUILD=1     use build/release as it is
+#   BENCH_ROWS="ctx/leaderboard ctx/todos add_todo"  the application rows to run
+#   BENCH_APP_ENV="MIZAN_SESSION_STORE=memory"  extra settings of the application
 # The floor is measured in every round and once more after the last; when
 # those runs differ by more than 15 % the machine was busy, and the script
 # says so (re-run, or raise BENCH_ROUNDS).
@@ -23,6 +25,7 @@ threads_list=${BENCH_THREADS:-1 2}
 duration=${BENCH_DURATION:-10s}
 warmup=${BENCH_WARMUP:-2s}
 rounds=${BENCH_ROUNDS:-1}
+rows=${BENCH_ROWS:-ctx/leaderboard ctx/todos add_todo}
 
 [[ -n "${BENCH_SKIP_BUILD:-}" ]] || build_release
 [[ -x $todo_bin && -x $floor_bin ]] || die "release binaries missing in $build"
@@ -61,7 +64,8 @@ for t in $threads_list; do
   echo "bench: $t network thread(s); load average $(cut -d' ' -f1-3 /proc/loadavg)" >&2
   start_server "$work/floor.log" "$floor_bin" 0 "$t"
   floor_pid=$pid floor_url=$url
-  start_todo "$t"
+  # shellcheck disable=SC2086 # BENCH_APP_ENV: extra VAR=value settings, split on spaces
+  start_todo "$t" ${BENCH_APP_ENV:-}
   todo_pid=$pid todo_url=$url
   sleep 0.5
   floor_idle=$(status_kib "$floor_pid" VmRSS)
@@ -70,7 +74,7 @@ for t in $threads_list; do
 
   for ((r = 1; r <= rounds; r++)); do
     measure "$t" floor "$floor_pid" "$floor_idle" "$floor_url"
-    for row in ctx/leaderboard ctx/todos add_todo; do
+    for row in $rows; do
       measure "$t" "$row" "$todo_pid" "$todo_idle" "$todo_url"
     done
   done

@@ -124,6 +124,16 @@ class function_builder {
     def_->csrf_exempt = enabled;
     return *this;
   }
+  /// Runs this mutation on the worker pool, each statement committing on its
+  /// own, instead of in the database's write lane, where mutations run one
+  /// after another and commit together in one transaction, each rolled back
+  /// alone if it fails. For mutations that spend long outside the database
+  /// (password hashing, calls to other services), which would hold up every
+  /// other write in the lane.
+  function_builder& unbatched(bool enabled = true) {
+    def_->unbatched = enabled;
+    return *this;
+  }
   function_builder& websocket(bool enabled = true) {
     def_->websocket = enabled;
     return *this;

@@ -85,12 +85,16 @@ user_result password_change(call& c, const password_change_args& a) {
 }  // namespace
 
 void register_functions(registry& app) {
+  // The four that hash or check a password (tens of milliseconds of Argon2id)
+  // are unbatched: in the write lane they would hold up every other write.
   app.add("auth_signup", &signup)
+      .unbatched()
       .affects_private_contexts()
       .validate("username", {.required = true, .max_length = 150})
       .validate("password", {.required = true, .min_length = 8, .max_length = 256})
       .validate("email", {.email = true});
   app.add("auth_login", &login)
+      .unbatched()
       .affects_private_contexts()
       .validate("username", {.required = true})
       .validate("password", {.required = true});
@@ -98,11 +102,13 @@ void register_functions(registry& app) {
   // Token issuing reads and sets no cookie, so a token-mode client (which
   // never calls session/) needs no CSRF token for it.
   app.add("auth_token", &token)
+      .unbatched()
       .csrf_exempt()
       .validate("username", {.required = true})
       .validate("password", {.required = true});
   app.add("auth_refresh", &refresh).csrf_exempt().validate("refresh", {.required = true});
   app.add("auth_password_change", &password_change)
+      .unbatched()
       .auth(auth_level::user)
       .affects_private_contexts()
       .validate("old_password", {.required = true})

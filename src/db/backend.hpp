@@ -45,6 +45,8 @@ class connection_backend {
   virtual void commit(int depth) = 0;
   /// Undoes the transaction or savepoint at `depth`; never throws.
   virtual void rollback(int depth) noexcept = 0;
+  /// Whether the engine has a transaction open (it may have ended one itself).
+  virtual bool transaction_active() const noexcept = 0;
 };
 
 /// Opens a connection as `config` says, with every pragma applied.

@@ -27,6 +27,10 @@ std::uint64_t connection::statements_prepared() const noexcept {
   return backend_->statements_prepared();
 }
 
+bool connection::transaction_active() const noexcept {
+  return depth_ > 0 && backend_->transaction_active();
+}
+
 connection::transaction_guard::transaction_guard(connection& c, bool read_only) : c_(c) {
   c_.backend_->begin(c_.depth_, read_only);
   ++c_.depth_;

@@ -162,6 +162,10 @@ class sqlite_connection final : public connection_backend {
     if (depth == 0) release_writer();
   }
 
+  bool transaction_active() const noexcept override {
+    return sqlite3_get_autocommit(db_.get()) == 0;
+  }
+
  private:
   void release_writer() noexcept { writer_.release(); }
 

@@ -22,6 +22,53 @@ http::response not_found() {
   return error_response(error(errc::not_found, "Not found."));
 }
 
+/// The answer to an exception thrown while serving `req`.
+http::response answer_for(std::exception_ptr thrown, const http::request& req, bool debug) {
+  try {
+    std::rethrow_exception(std::move(thrown));
+  } catch (const error& e) {
+    return error_response(e);
+  } catch (const std::exception& e) {
+    return internal_error_response(
+        std::string(req.method) + " " + std::string(req.path()) + ": " + e.what(), debug);
+  } catch (...) {
+    return internal_error_response(std::string(req.method) + " " + std::string(req.path()), debug);
+  }
+}
+
+/// A mutation (call or view route) in the write lane.
+template <class Endpoint>
+class mutation_job final : public write_job {
+ public:
+  mutation_job(services& svc, const http::request& req, http::responder res, Endpoint endpoint)
+      : svc_(svc), req_(req), res_(std::move(res)), endpoint_(std::move(endpoint)) {}
+
+  void run() override {
+    answer_ = endpoint_(effects_);
+    succeeded_ = true;
+  }
+  void failed(std::exception_ptr error) noexcept override {
+    answer_ = answer_for(std::move(error), req_, svc_.cfg.debug);
+  }
+  void finish(bool committed, std::exception_ptr why) noexcept override {
+    if (succeeded_ && committed) {
+      svc_.apply(effects_);
+    } else if (succeeded_) {
+      answer_ = answer_for(std::move(why), req_, svc_.cfg.debug);
+    }
+    if (res_.valid()) res_.send(std::move(answer_));
+  }
+
+ private:
+  services& svc_;
+  const http::request& req_;
+  http::responder res_;
+  Endpoint endpoint_;
+  mutation_effects effects_;
+  http::response answer_;
+  bool succeeded_ = false;
+};
+
 }  // namespace
 
 template <class Work>
@@ -29,14 +76,25 @@ void app_handler::offload(const http::request& req, http::responder res, Work wo
   pool_.post([this, &req, res = std::move(res), work = std::move(work)]() mutable {
     try {
       work(res);
-    } catch (const error& e) {
-      if (res.valid()) res.send(error_response(e));
-    } catch (const std::exception& e) {
-      if (res.valid())
-        res.send(internal_error_response(
-            std::string(req.method) + " " + std::string(req.path()) + ": " + e.what(),
-            svc_.cfg.debug));
+    } catch (...) {
+      if (res.valid()) res.send(answer_for(std::current_exception(), req, svc_.cfg.debug));
     }
+  });
+}
+
+template <class Endpoint>
+void app_handler::mutate(const http::request& req, http::responder res, bool batched,
+                         Endpoint endpoint) {
+  if (batched) {
+    lane_.post(
+        std::make_unique<mutation_job<Endpoint>>(svc_, req, std::move(res), std::move(endpoint)));
+    return;
+  }
+  offload(req, std::move(res), [this, endpoint = std::move(endpoint)](http::responder& r) {
+    mutation_effects effects;
+    auto answer = endpoint(effects);
+    svc_.apply(effects);
+    r.send(std::move(answer));
   });
 }
 
@@ -66,9 +124,11 @@ void app_handler::handle(const http::request& req, http::responder res) {
       });
     }
     if (kind == "call" && !name.empty()) {
-      return offload(req, std::move(res), [this, &req, name](http::responder& r) {
-        r.send(call_endpoint(svc_, req, name));
-      });
+      const auto* f = svc_.cat.function(name);
+      return mutate(req, std::move(res), f && !f->unbatched,
+                    [this, &req, name](mutation_effects& effects) {
+                      return call_endpoint(svc_, req, name, effects);
+                    });
     }
     if (kind == "session" && name.empty()) {
       return offload(req, std::move(res),
@@ -88,9 +148,13 @@ void app_handler::handle(const http::request& req, http::responder res) {
     return res.send(error_response(e));
   }
   if (match) {
-    return offload(req, std::move(res), [this, &req, m = std::move(*match)](http::responder& r) {
-      r.send(view_endpoint(svc_, req, m));
-    });
+    // Reads stay off the lane; so do refusals (method not allowed).
+    const bool batched = match->method_allowed && !match->route->function->unbatched &&
+                         req.method != "GET" && req.method != "HEAD";
+    return mutate(req, std::move(res), batched,
+                  [this, &req, m = std::move(*match)](mutation_effects& effects) {
+                    return view_endpoint(svc_, req, m, effects);
+                  });
   }
   offload(req, std::move(res),
           [this, &req](http::responder& r) { r.send(static_endpoint(svc_.cfg, req)); });

@@ -12,7 +12,8 @@
 
 namespace mizan::server {
 
-http::response call_endpoint(services& svc, const http::request& req, std::string_view name) {
+http::response call_endpoint(services& svc, const http::request& req, std::string_view name,
+                             mutation_effects& effects) {
   const auto* f = svc.cat.function(name);
   if (!f || f->returns_view) throw error(errc::not_found, "Unknown function.");
   if (req.method != "POST") {
@@ -25,13 +26,14 @@ http::response call_endpoint(services& svc, const http::request& req, std::strin
   detail::call_state state = call_state_for(svc, req, who);
   call c(state);
   auto result = run_function(svc.cat, *f, args, c);
-  svc.invalidate(result.invalidate, who.user ? std::optional(who.user->id) : std::nullopt);
 
   http::response res =
       json_response(200, boost::json::object{{"result", std::move(result.result)},
                                              {"invalidate", invalidate_json(result.invalidate)}});
   add_header(res, "Cache-Control", "no-store");
   apply_session_change(svc, who, state, res);
+  effects.invalidate = std::move(result.invalidate);
+  if (who.user) effects.user_id = who.user->id;
   return res;
 }
 

@@ -108,6 +108,7 @@ void catalog::check_function(const function_def& f) const {
   if (f.cache_seconds && *f.cache_seconds <= 0) fail(f, "cache must be a positive duration");
   if (f.rev < 0) fail(f, "rev must not be negative");
   if (f.is_private && f.context.empty()) fail(f, "private is set but there is no context");
+  if (f.unbatched && !f.context.empty()) fail(f, "unbatched is set on a context function");
   for (const auto& m : f.methods) {
     if (!known_methods.contains(m)) fail(f, fmt::format("unknown HTTP method '{}'", m));
   }

@@ -215,6 +215,10 @@ TEST(Catalog, InconsistentRegistrationsStopStartupNamingTheFunction) {
                }).route("/x/{id:str}");
             }).find("declared str but the argument is int"),
             std::string::npos);
+  EXPECT_NE(registration_error([](registry& a) {
+              a.add("a", &list_items).context(items).unbatched();
+            }).find("unbatched is set on a context function"),
+            std::string::npos);
 }
 
 TEST(Catalog, ParamDeclaredWithTwoTypesIsRefused) {

@@ -12,10 +12,13 @@ namespace mizan::server {
 
 /// GET {prefix}/session/
 http::response session_endpoint(services& svc, const http::request& req);
-/// POST {prefix}/call/{function}/
-http::response call_endpoint(services& svc, const http::request& req, std::string_view name);
-/// A route of a function with `route` (the view path).
-http::response view_endpoint(services& svc, const http::request& req, const route_match& match);
+/// POST {prefix}/call/{function}/. What the call made stale goes to
+/// `effects`, for the caller to apply once the call's writes are committed.
+http::response call_endpoint(services& svc, const http::request& req, std::string_view name,
+                             mutation_effects& effects);
+/// A route of a function with `route` (the view path); `effects` as above.
+http::response view_endpoint(services& svc, const http::request& req, const route_match& match,
+                             mutation_effects& effects);
 /// A file below the static directory, with the SPA fallback to index.html.
 http::response static_endpoint(const settings& cfg, const http::request& req);
 

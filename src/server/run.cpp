@@ -35,8 +35,9 @@ int serve(registry& app, const app_options& options) {
   svc.database.connection().exec("DELETE FROM mizan_sessions WHERE expires_at <= ?",
                                  server::unix_now());
 
-  http::blocking_pool pool(std::max<std::size_t>(4, svc.cfg.threads * 2));
-  server::app_handler handler(svc, pool);
+  http::blocking_pool pool(svc.cfg.workers);
+  server::write_lane lane(svc.database);
+  server::app_handler handler(svc, pool, lane);
   http::server_config config;
   config.host = svc.cfg.host;
   config.port = svc.cfg.port;
@@ -57,6 +58,7 @@ int serve(registry& app, const app_options& options) {
             << std::endl;
   srv.run();
   pool.join();
+  lane.join();
   std::cout << "Mizan stopped" << std::endl;
   return 0;
 }

@@ -31,6 +31,13 @@ struct prepared_context {
 using invalidation_listener = std::function<void(std::span<const params::invalidation_entry>,
                                                  std::optional<std::int64_t> user_id)>;
 
+/// What a successful mutation made stale, applied once its writes are
+/// committed (see write_lane).
+struct mutation_effects {
+  std::vector<params::invalidation_entry> invalidate;
+  std::optional<std::int64_t> user_id;  ///< the caller's, for private contexts
+};
+
 class services {
  public:
   services(settings s, const registry& reg);
@@ -51,6 +58,7 @@ class services {
   /// Purges the origin cache for `entries` and tells every listener.
   void invalidate(std::span<const params::invalidation_entry> entries,
                   std::optional<std::int64_t> user_id);
+  void apply(const mutation_effects& effects) { invalidate(effects.invalidate, effects.user_id); }
 };
 
 /// Mizan's own tables (users, sessions), applied before the application's.

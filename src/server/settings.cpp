@@ -138,6 +138,11 @@ settings load_settings(const env_lookup& env, const std::string& default_static_
   s.threads = env("MIZAN_THREADS")
                   ? parse_number<std::size_t>("MIZAN_THREADS", *env("MIZAN_THREADS"), 1, 256)
                   : cores;
+  // SQLite work is CPU-bound: more workers than cores only add context
+  // switches (measured: 4 workers halve ctx/todos on 2 cores; bench/README.md).
+  s.workers = env("MIZAN_WORKERS")
+                  ? parse_number<std::size_t>("MIZAN_WORKERS", *env("MIZAN_WORKERS"), 1, 1024)
+                  : std::max<std::size_t>(2, cores);
   if (auto v = env("MIZAN_DEBUG")) s.debug = parse_flag("MIZAN_DEBUG", *v);
   if (auto v = env("MIZAN_ACCESS_LOG")) s.access_log = parse_flag("MIZAN_ACCESS_LOG", *v);
   if (auto v = env("MIZAN_SECURE_COOKIES"))

@@ -38,6 +38,8 @@ std::string error_of(std::map<std::string, std::string> env) {
 TEST(Settings, DefaultsAndGeneratedSecretsPersistPerDataDirectory) {
   temp_dir dir;
   const auto a = load({{"MIZAN_DATA_DIR", dir.path.string()}});
+  EXPECT_GE(a.workers, 2u);
+  EXPECT_EQ(load({{"MIZAN_DATA_DIR", dir.path.string()}, {"MIZAN_WORKERS", "7"}}).workers, 7u);
   EXPECT_EQ(a.host, "127.0.0.1");
   EXPECT_EQ(a.port, 8000);
   EXPECT_GE(a.secret_key.size(), 32u);
@@ -61,6 +63,8 @@ TEST(Settings, MalformedSettingsNameTheVariable) {
   EXPECT_EQ(error_of({{"MIZAN_DATA_DIR", d}, {"MIZAN_BIND", "h:99999"}}).rfind("MIZAN_BIND:", 0),
             0u);
   EXPECT_EQ(error_of({{"MIZAN_DATA_DIR", d}, {"MIZAN_THREADS", "0"}}).rfind("MIZAN_THREADS:", 0),
+            0u);
+  EXPECT_EQ(error_of({{"MIZAN_DATA_DIR", d}, {"MIZAN_WORKERS", "0"}}).rfind("MIZAN_WORKERS:", 0),
             0u);
   EXPECT_EQ(error_of({{"MIZAN_DATA_DIR", d}, {"MIZAN_DEBUG", "yes"}}).rfind("MIZAN_DEBUG:", 0), 0u);
   EXPECT_EQ(error_of({{"MIZAN_DATA_DIR", d}, {"MIZAN_SECRET_KEY", "short"}})

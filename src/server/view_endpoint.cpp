@@ -48,7 +48,8 @@ void merge(boost::json::object& into, const boost::json::object& from) {
 
 }  // namespace
 
-http::response view_endpoint(services& svc, const http::request& req, const route_match& match) {
+http::response view_endpoint(services& svc, const http::request& req, const route_match& match,
+                             mutation_effects& effects) {
   const route_def& route = *match.route;
   if (!match.method_allowed) {
     std::string allow;
@@ -76,7 +77,6 @@ http::response view_endpoint(services& svc, const http::request& req, const rout
   detail::call_state state = call_state_for(svc, req, who);
   call c(state);
   auto result = run_function(svc.cat, f, args, c);
-  svc.invalidate(result.invalidate, who.user ? std::optional(who.user->id) : std::nullopt);
 
   http::response res;
   if (result.view) {
@@ -95,6 +95,8 @@ http::response view_endpoint(services& svc, const http::request& req, const rout
   }
   add_header(res, "Cache-Control", "no-store");
   apply_session_change(svc, who, state, res);
+  effects.invalidate = std::move(result.invalidate);
+  if (who.user) effects.user_id = who.user->id;
   return res;
 }
 

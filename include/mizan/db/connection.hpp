@@ -146,6 +146,12 @@ class connection {
 
   /// Whether a transaction() is running on this connection.
   bool in_transaction() const noexcept { return depth_ > 0; }
+  /// Whether the engine still has that transaction open. SQLite rolls the
+  /// whole transaction back by itself on some errors (SQLITE_FULL,
+  /// SQLITE_IOERR, ...), even inside a savepoint whose error was caught; then
+  /// this is false while in_transaction() is still true, and nothing written
+  /// since BEGIN will be committed.
+  bool transaction_active() const noexcept;
 
   /// How many statements this connection has prepared (cache misses).
   std::uint64_t statements_prepared() const noexcept;

@@ -57,6 +57,7 @@ struct function_def {
   std::function<bool(const call&)> auth_predicate;
   bool websocket = false;
   bool csrf_exempt = false;
+  bool unbatched = false;
   bool is_private = false;
   std::string route;
   std::vector<std::string> methods;

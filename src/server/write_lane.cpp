@@ -1,0 +1,80 @@
+#include "server/write_lane.hpp"
+
+#include "mizan/error.hpp"
+
+#include <stdexcept>
+
+namespace mizan::server {
+
+write_lane::write_lane(db::database& database, std::size_t max_batch)
+    : database_(database), max_batch_(max_batch == 0 ? 1 : max_batch) {
+  thread_ = std::thread([this] { work(); });
+}
+
+write_lane::~write_lane() {
+  join();
+}
+
+void write_lane::post(std::unique_ptr<write_job> job) {
+  {
+    std::lock_guard lock(mutex_);
+    if (closing_) throw std::logic_error("write_lane::post after join");
+    jobs_.push_back(std::move(job));
+  }
+  wake_.notify_one();
+}
+
+void write_lane::join() {
+  {
+    std::lock_guard lock(mutex_);
+    closing_ = true;
+  }
+  wake_.notify_all();
+  if (thread_.joinable() && thread_.get_id() != std::this_thread::get_id()) thread_.join();
+}
+
+void write_lane::work() {
+  std::vector<std::unique_ptr<write_job>> batch;
+  batch.reserve(max_batch_);
+  for (;;) {
+    {
+      std::unique_lock lock(mutex_);
+      wake_.wait(lock, [this] { return closing_ || !jobs_.empty(); });
+      if (jobs_.empty()) return;  // closing and drained
+      while (!jobs_.empty() && batch.size() < max_batch_) {
+        batch.push_back(std::move(jobs_.front()));
+        jobs_.pop_front();
+      }
+    }
+    run_batch(batch);
+    batch.clear();
+  }
+}
+
+void write_lane::run_batch(std::vector<std::unique_ptr<write_job>>& batch) {
+  bool committed = false;
+  std::exception_ptr why;
+  try {
+    auto& conn = database_.connection();
+    conn.transaction([&] {
+      for (auto& job : batch) {
+        try {
+          conn.transaction([&] { job->run(); });  // a savepoint
+        } catch (...) {
+          job->failed(std::current_exception());
+        }
+        // SQLite may have rolled the whole batch back (SQLITE_FULL, ...):
+        // committing what follows would acknowledge writes that are gone.
+        if (!conn.transaction_active()) {
+          throw error(errc::unavailable, "The database could not save the change.");
+        }
+      }
+    });
+    committed = true;
+  } catch (...) {
+    why = std::current_exception();
+  }
+  for (auto& job : batch) job->finish(committed, why);
+}
+
+}  // namespace mizan::server

@@ -1,0 +1,63 @@
+// The database's write lane: mutations run one after another on one thread,
+// many to a transaction (group commit).
+#pragma once
+
+#include "mizan/db.hpp"
+
+#include <condition_variable>
+#include <cstddef>
+#include <deque>
+#include <exception>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+namespace mizan::server {
+
+/// One mutation waiting in the lane.
+class write_job {
+ public:
+  virtual ~write_job() = default;
+  /// Runs inside the batch's transaction, in a savepoint of its own: if it
+  /// throws, its writes alone are rolled back and `failed` receives the error.
+  virtual void run() = 0;
+  virtual void failed(std::exception_ptr error) noexcept = 0;
+  /// After the batch: `committed` says whether the batch's writes are durable
+  /// (if not, `why` holds the error that lost them). Answers go out here, so
+  /// no client hears of a write before it is committed.
+  virtual void finish(bool committed, std::exception_ptr why) noexcept = 0;
+};
+
+/// SQLite lets one connection write at a time. Mutations that each take the
+/// write lock in turn from several threads pay for it twice: the threads
+/// queue and wake one another, and every connection drops its page cache
+/// whenever another one has written. The lane instead runs them on one
+/// thread and one connection, and commits all that queued up meanwhile in one
+/// transaction, so each commit's WAL write and lock round trip is shared.
+class write_lane {
+ public:
+  write_lane(db::database& database, std::size_t max_batch = 64);
+  ~write_lane();
+  write_lane(const write_lane&) = delete;
+  write_lane& operator=(const write_lane&) = delete;
+
+  /// Queues a job. Throws std::logic_error once `join` has begun.
+  void post(std::unique_ptr<write_job> job);
+  /// Runs every job already queued, then stops the thread. Idempotent.
+  void join();
+
+ private:
+  void work();
+  void run_batch(std::vector<std::unique_ptr<write_job>>& batch);
+
+  db::database& database_;
+  const std::size_t max_batch_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  std::deque<std::unique_ptr<write_job>> jobs_;
+  bool closing_ = false;
+  std::thread thread_;
+};
+
+}  // namespace mizan::server
