@@ -4,12 +4,11 @@
 #include "mizan/call.hpp"
 #include "mizan/context.hpp"
 #include "mizan/detail/decode.hpp"
+#include "mizan/detail/encode.hpp"
 #include "mizan/detail/function_def.hpp"
 #include "mizan/detail/type_info.hpp"
 #include "mizan/response.hpp"
 #include "mizan/rules.hpp"
-
-#include <boost/json/value_from.hpp>
 
 #include <chrono>
 #include <deque>
@@ -216,7 +215,7 @@ class registry {
       };
       if constexpr (std::is_void_v<Result>) {
         run();
-        out.result = nullptr;
+        out.result += "null";
         record_scopes(def, &args, nullptr, out);
       } else {
         Result result = run();
@@ -224,7 +223,7 @@ class registry {
         if constexpr (std::is_same_v<Result, http_response>) {
           out.view = std::move(result);
         } else {
-          out.result = boost::json::value_from(result);
+          detail::encode_json(out.result, result);
         }
       }
     };

@@ -27,9 +27,7 @@ http::response call_endpoint(services& svc, const http::request& req, std::strin
   call c(state);
   auto result = run_function(svc.cat, *f, args, c);
 
-  http::response res =
-      json_response(200, boost::json::object{{"result", std::move(result.result)},
-                                             {"invalidate", invalidate_json(result.invalidate)}});
+  http::response res = json_response(200, result_body(result));
   add_header(res, "Cache-Control", "no-store");
   apply_session_change(svc, who, state, res);
   effects.invalidate = std::move(result.invalidate);

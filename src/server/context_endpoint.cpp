@@ -71,8 +71,7 @@ prepared_context compute(services& svc, const http::request& req, const context_
   prepared_context p;
   try {
     call c(state);
-    const auto bundle = run_context(ctx, params, c);
-    p.body = std::make_shared<const std::string>(boost::json::serialize(bundle));
+    p.body = std::make_shared<const std::string>(run_context(ctx, params, c));
     p.etag = etag_of(*p.body);
   } catch (const error& e) {
     auto r = error_response(e);

@@ -59,22 +59,24 @@ call_result run_function(const catalog& cat, const function_def& f, const boost:
   return r;
 }
 
-boost::json::object run_context(const context_def& ctx, const boost::json::object& params,
-                                call& c) {
+std::string run_context(const context_def& ctx, const boost::json::object& params, call& c) {
   for (const auto* f : ctx.functions) check_access(*f, c);
-  boost::json::object bundle;
-  bundle.reserve(ctx.functions.size());
+  detail::invoke_output out;
+  out.result = '{';
   boost::json::object args;
   for (const auto* f : ctx.functions) {
     args.clear();
     for (const auto& field : f->fields) {
       if (const auto* v = params.if_contains(field.name)) args.emplace(field.name, *v);
     }
-    detail::invoke_output out;
+    if (out.result.size() > 1) out.result += ',';
+    detail::append_json_string(out.result, f->name);
+    out.result += ':';
+    // Each function appends its result to the bundle's text.
     f->invoke(c, args, &check_rules, out);
-    bundle.emplace(f->name, std::move(out.result));
   }
-  return bundle;
+  out.result += '}';
+  return std::move(out.result);
 }
 
 }  // namespace mizan::server

@@ -15,7 +15,7 @@
 namespace mizan::server {
 
 struct call_result {
-  boost::json::value result;
+  std::string result;  ///< JSON text
   std::optional<http_response> view;
   std::vector<params::invalidation_entry> invalidate;
 };
@@ -32,8 +32,8 @@ call_result run_function(const catalog& cat, const function_def& f, const boost:
                          call& c);
 
 /// Runs every function of `ctx` with the params each declares and bundles the
-/// results as `{"<function>": <result>, ...}`. Access is checked for every
-/// function before any runs. Throws `mizan::error`.
-boost::json::object run_context(const context_def& ctx, const boost::json::object& params, call& c);
+/// results as the JSON text `{"<function>": <result>, ...}`. Access is checked
+/// for every function before any runs. Throws `mizan::error`.
+std::string run_context(const context_def& ctx, const boost::json::object& params, call& c);
 
 }  // namespace mizan::server

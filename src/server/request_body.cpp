@@ -3,6 +3,7 @@
 #include "server/request_body.hpp"
 
 #include "core/json_strict.hpp"
+#include "mizan/detail/encode.hpp"
 #include "mizan/error.hpp"
 
 namespace mizan::server {
@@ -32,6 +33,15 @@ boost::json::array invalidate_json(const std::vector<params::invalidation_entry>
   out.reserve(entries.size());
   for (const auto& e : entries) out.push_back(params::to_json(e));
   return out;
+}
+
+std::string result_body(const call_result& r) {
+  std::string body = "{\"result\":";
+  body += r.result;
+  body += ",\"invalidate\":";
+  detail::append_json_value(body, invalidate_json(r.invalidate));
+  body += '}';
+  return body;
 }
 
 }  // namespace mizan::server

@@ -4,10 +4,12 @@
 
 #include "http/message.hpp"
 #include "params/invalidation.hpp"
+#include "server/dispatch.hpp"
 
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 
+#include <string>
 #include <vector>
 
 namespace mizan::server {
@@ -21,5 +23,8 @@ boost::json::object parse_arguments(const http::request& req);
 
 /// The JSON `invalidate` array of a response.
 boost::json::array invalidate_json(const std::vector<params::invalidation_entry>& entries);
+
+/// A mutation's response body: `{"result": ..., "invalidate": [...]}`.
+std::string result_body(const call_result& r);
 
 }  // namespace mizan::server

@@ -86,9 +86,7 @@ http::response view_endpoint(services& svc, const http::request& req, const rout
     for (auto& [name, value] : view.headers) add_header(res, std::move(name), std::move(value));
     res.body = std::move(view.body);
   } else {
-    res =
-        json_response(200, boost::json::object{{"result", std::move(result.result)},
-                                               {"invalidate", invalidate_json(result.invalidate)}});
+    res = json_response(200, result_body(result));
   }
   if (!result.invalidate.empty()) {
     add_header(res, "X-Mizan-Invalidate", params::format_invalidate_header(result.invalidate));

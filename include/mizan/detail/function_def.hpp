@@ -37,7 +37,7 @@ struct field_def {
 
 /// What running a function produced.
 struct invoke_output {
-  boost::json::value result;
+  std::string result;  ///< JSON text; invoke appends the result to it
   std::optional<http_response> view;
   std::vector<std::pair<std::string, boost::json::object>> scoped;  // context, params
 };
