@@ -62,6 +62,7 @@ call_result run_function(const catalog& cat, const function_def& f, const boost:
 std::string run_context(const context_def& ctx, const boost::json::object& params, call& c) {
   for (const auto* f : ctx.functions) check_access(*f, c);
   detail::invoke_output out;
+  out.result.reserve(1024);  // most bundles fit: one allocation
   out.result = '{';
   boost::json::object args;
   for (const auto* f : ctx.functions) {

@@ -59,12 +59,10 @@ identity resolve_identity(services& svc, const http::request& req) {
   }
   if (const auto* cookies = req.find("Cookie")) {
     if (auto id = find_cookie(*cookies, "mizan_session"); id && !id->empty() && id->size() <= 128) {
-      if (auto record = svc.sessions->load(*id, unix_now())) {
-        who.user = users::find(db, record->user_id);
-        if (who.user) {
-          who.session_id = std::string(*id);
-          who.session = std::move(record);
-        }
+      if (auto signed_in = svc.sessions->load_signed_in(db, *id, unix_now())) {
+        who.user = std::move(signed_in->user);
+        who.session_id = std::string(*id);
+        who.session = std::move(signed_in->record);
       }
     }
   }

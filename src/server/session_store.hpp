@@ -3,6 +3,8 @@
 // does not hand out live cookies.
 #pragma once
 
+#include "mizan/user.hpp"
+
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -10,8 +12,9 @@
 #include <string_view>
 
 namespace mizan::db {
+class connection;
 class database;
-}
+}  // namespace mizan::db
 
 namespace mizan::server {
 
@@ -21,6 +24,12 @@ struct session_record {
   std::int64_t expires_at = 0;  // unix seconds
 };
 
+/// A live session and the user it signs in.
+struct signed_in_session {
+  session_record record;
+  mizan::user user;
+};
+
 /// Where sessions live. Implementations may block (SQLite, Redis): call them
 /// from worker threads only. Thread-safe.
 class session_store {
@@ -28,6 +37,11 @@ class session_store {
   virtual ~session_store() = default;
   /// The live session for `session_id`, or nullopt (unknown or expired).
   virtual std::optional<session_record> load(std::string_view session_id, std::int64_t now) = 0;
+  /// The live session and its user, who is read from `users_db`; nullopt if
+  /// either is gone. A store kept in that database answers with one query.
+  virtual std::optional<signed_in_session> load_signed_in(db::connection& users_db,
+                                                          std::string_view session_id,
+                                                          std::int64_t now);
   virtual void save(std::string_view session_id, const session_record& record) = 0;
   virtual void destroy(std::string_view session_id) = 0;
   /// Ends every session of `user_id` (a password change signs out everywhere).

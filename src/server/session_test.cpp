@@ -88,6 +88,40 @@ TEST(SessionStore, SqliteStoreLoadsExpiresAndDestroys) {
       1);
 }
 
+// Both stores answer load_signed_in alike: the memory store by the default
+// (load, then the user), the SQLite store by one joined query.
+TEST(SessionStore, SignedInSessionsComeWithTheirUserInBothStores) {
+  mizan::db::database database("sqlite::memory:");
+  mizan::db::migrate(database, framework_migrations());
+  auto& db = database.connection();
+  db.exec(
+      "INSERT INTO mizan_users (id, username, email, is_staff, password_hash, created_at) VALUES "
+      "(7, 'ann', 'ann@example.com', 1, 'x', 'now'), (8, 'bob', '', 0, 'x', 'now')");
+  auto sqlite_store = make_sqlite_session_store(database);
+  auto memory_store = make_memory_session_store();
+  for (auto* store : {sqlite_store.get(), memory_store.get()}) {
+    store->save("ann-session", {7, "tok-a", 1000});
+    store->save("bob-session", {8, "tok-b", 1000});
+    const auto ann = store->load_signed_in(db, "ann-session", 999);
+    ASSERT_TRUE(ann);
+    EXPECT_EQ(ann->record.user_id, 7);
+    EXPECT_EQ(ann->record.csrf_token, "tok-a");
+    EXPECT_EQ(ann->record.expires_at, 1000);
+    EXPECT_EQ(ann->user.id, 7);
+    EXPECT_EQ(ann->user.username, "ann");
+    EXPECT_EQ(ann->user.email, "ann@example.com");
+    EXPECT_TRUE(ann->user.is_staff);
+    EXPECT_FALSE(ann->user.is_superuser);
+    EXPECT_FALSE(store->load_signed_in(db, "ann-session", 1000)) << "expired";
+    EXPECT_FALSE(store->load_signed_in(db, "nobody", 0));
+    EXPECT_TRUE(store->load_signed_in(db, "bob-session", 0));
+  }
+  // A session whose user is gone signs nobody in.
+  db.exec("DELETE FROM mizan_users WHERE id = 8");
+  EXPECT_FALSE(sqlite_store->load_signed_in(db, "bob-session", 0));
+  EXPECT_FALSE(memory_store->load_signed_in(db, "bob-session", 0));
+}
+
 TEST(SessionStore, MemoryStoreIsSafeUnderConcurrentUse) {
   auto store = make_memory_session_store();
   std::vector<std::thread> threads;

@@ -68,11 +68,10 @@ struct LeaderboardArgs {
 };
 BOOST_DESCRIBE_STRUCT(LeaderboardArgs, (), (limit, min_done))
 
-constexpr const char* todo_columns = "SELECT id, title, done, created_at FROM todos";
-
 std::vector<Todo> list_todos(mizan::call& c) {
-  return c.db().query<Todo>(fmt::format("{} WHERE user_id = ? ORDER BY id", todo_columns),
-                            c.require_user().id);
+  return c.db().query<Todo>(
+      "SELECT id, title, done, created_at FROM todos WHERE user_id = ? ORDER BY id",
+      c.require_user().id);
 }
 
 TodoStats todo_stats(mizan::call& c) {
@@ -83,8 +82,9 @@ TodoStats todo_stats(mizan::call& c) {
 
 Todo get_todo(mizan::call& c, const IdArgs& a) {
   // Another user's todo is "not found", never "forbidden": ids reveal nothing.
-  return c.db().query_one<Todo>(fmt::format("{} WHERE id = ? AND user_id = ?", todo_columns), a.id,
-                                c.require_user().id);
+  return c.db().query_one<Todo>(
+      "SELECT id, title, done, created_at FROM todos WHERE id = ? AND user_id = ?", a.id,
+      c.require_user().id);
 }
 
 Todo add_todo(mizan::call& c, const AddTodoArgs& a) {
@@ -93,7 +93,8 @@ Todo add_todo(mizan::call& c, const AddTodoArgs& a) {
       "INSERT INTO todos (user_id, title, done, created_at) "
       "VALUES (?, ?, 0, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))",
       c.require_user().id, a.title);
-  return db.query_one<Todo>(fmt::format("{} WHERE id = ?", todo_columns), db.last_insert_rowid());
+  return db.query_one<Todo>("SELECT id, title, done, created_at FROM todos WHERE id = ?",
+                            db.last_insert_rowid());
 }
 
 Todo toggle_todo(mizan::call& c, const IdArgs& a) {
