@@ -3,6 +3,8 @@
 #include <boost/json/serializer.hpp>
 
 #include <array>
+#include <cstdint>
+#include <cstring>
 
 namespace mizan::detail {
 
@@ -16,6 +18,17 @@ constexpr auto escaped_bytes = [] {
   return table;
 }();
 
+/// Whether any of the 8 bytes of `w` is one to escape. It may say yes for a
+/// word without one (a borrow runs on past a match), never no for one with.
+bool word_needs_escape(std::uint64_t w) {
+  constexpr std::uint64_t ones = 0x0101010101010101ull;
+  constexpr std::uint64_t highs = 0x8080808080808080ull;
+  const std::uint64_t control = (w - ones * 0x20) & ~w & highs;
+  const std::uint64_t q = w ^ (ones * '"');
+  const std::uint64_t b = w ^ (ones * '\\');
+  return (control | ((q - ones) & ~q & highs) | ((b - ones) & ~b & highs)) != 0;
+}
+
 }  // namespace
 
 void append_json_string(std::string& out, std::string_view s) {
@@ -23,12 +36,21 @@ void append_json_string(std::string& out, std::string_view s) {
   // as \u00xx, '"' and '\\' escaped, everything else (UTF-8 too) as it is.
   static constexpr char hex[] = "0123456789abcdef";
   out += '"';
+  const char* const p = s.data();
+  const std::size_t n = s.size();
   std::size_t run = 0;  // start of the bytes not yet copied
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    const auto ch = static_cast<unsigned char>(s[i]);
+  std::size_t i = 0;
+  while (i < n) {
+    // Skip clean bytes eight at a time, then look at one.
+    for (std::uint64_t w; i + 8 <= n; i += 8) {
+      std::memcpy(&w, p + i, 8);
+      if (word_needs_escape(w)) break;
+    }
+    if (i == n) break;
+    const auto ch = static_cast<unsigned char>(p[i++]);
     if (!escaped_bytes[ch]) continue;
-    out.append(s.data() + run, i - run);
-    run = i + 1;
+    out.append(p + run, i - 1 - run);
+    run = i;
     out += '\\';
     switch (ch) {
       case '"':
@@ -58,7 +80,7 @@ void append_json_string(std::string& out, std::string_view s) {
         out += hex[ch & 15];
     }
   }
-  out.append(s.data() + run, s.size() - run);
+  out.append(p + run, n - run);
   out += '"';
 }
 

@@ -95,4 +95,18 @@ TEST(EncodeJson, EveryByteInStringsMatchesBoostJson) {
   }
 }
 
+// The eight-bytes-at-a-time scan: one special byte at every offset of
+// strings of every length around the word size.
+TEST(EncodeJson, OneSpecialByteAtEveryOffsetMatchesBoostJson) {
+  for (const char special : {'"', '\\', '\x00', '\x01', '\x1f', ' ', '\x7f', '\x80', '\xff'}) {
+    for (std::size_t length = 1; length <= 33; ++length) {
+      for (std::size_t at = 0; at < length; ++at) {
+        std::string s(length, 'a');
+        s[at] = special;
+        expect_same(s);
+      }
+    }
+  }
+}
+
 }  // namespace
