@@ -2,6 +2,7 @@
 // lifetimes.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -43,6 +44,18 @@ TEST(Url, MalformedUrlsAreRefusedClearly) {
               HasSubstr("normal or full"));
   EXPECT_THAT(invalid_url_message("sqlite::memory:?busy_timeout=5s"), HasSubstr("milliseconds"));
   EXPECT_THAT(invalid_url_message("sqlite::memory:?cache=shared"), HasSubstr("unknown"));
+}
+
+// Memory statistics take one process-wide mutex on every SQLite allocation;
+// opening a database turns them off (this test binary initializes nothing
+// else first).
+TEST(Url, SqliteMemoryStatisticsAreOff) {
+  db_test::temp_dir dir;
+  database db(dir.url());
+  db.exec("create table t(x)");
+  sqlite3_int64 current = -1, highest = -1;
+  ASSERT_EQ(sqlite3_status64(SQLITE_STATUS_MEMORY_USED, &current, &highest, 0), SQLITE_OK);
+  EXPECT_EQ(current, 0);
 }
 
 TEST(Url, PragmasOnEveryConnection) {

@@ -10,6 +10,7 @@
 #include <climits>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -261,9 +262,20 @@ class sqlite_connection final : public connection_backend {
       cache_;
 };
 
+// SQLite counts every allocation it makes in statistics guarded by one
+// process-wide mutex, so by default all connections take that lock for each
+// row they read. Mizan never reads those statistics. This works only before
+// SQLite initializes; if something else initialized it first, the counting
+// stays on and nothing else changes.
+void stop_memory_statistics() {
+  static std::once_flag once;
+  std::call_once(once, [] { sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); });
+}
+
 }  // namespace
 
 std::unique_ptr<connection_backend> open_backend(const database_config& config) {
+  stop_memory_statistics();
   return std::make_unique<sqlite_connection>(config);
 }
 

@@ -5,41 +5,51 @@ namespace mizan::http::detail {
 header_scanner::result header_scanner::scan(std::string_view data) noexcept {
   if (error_) return result::bad;
   if (end_) return result::complete;
-  for (; pos_ < data.size(); ++pos_) {
-    char c = data[pos_];
+  // Locals, not members, in the loop: `data` is char, which may alias them,
+  // so the compiler would reload and store each member on every byte.
+  const char* const p = data.data();
+  const std::size_t n = data.size();
+  std::size_t pos = pos_;
+  while (pos < n) {
     if (after_cr_) {
       after_cr_ = false;
-      if (c != '\n') {
+      if (p[pos] != '\n') {
         error_ = "Bare CR in request header.";
+        pos_ = pos;
         return result::bad;
       }
+      ++pos;
       if (line_length_ == 0) {
         if (!seen_request_line_) {
-          begin_ = pos_ + 1;  // empty line before the request line
+          begin_ = pos;  // empty line before the request line
           continue;
         }
-        end_ = pos_ + 1;
-        ++pos_;
+        end_ = pos;
+        pos_ = pos;
         return result::complete;
       }
       seen_request_line_ = true;
       line_length_ = 0;
       continue;
     }
-    if (c == '\r') {
-      after_cr_ = true;
-      continue;
-    }
-    if (c == '\n') {
-      error_ = "Bare LF in request header.";
-      return result::bad;
-    }
-    if (line_length_ == 0 && seen_request_line_ && (c == ' ' || c == '\t')) {
+    if (line_length_ == 0 && seen_request_line_ && (p[pos] == ' ' || p[pos] == '\t')) {
       error_ = "Obsolete line folding in request header.";
+      pos_ = pos;
       return result::bad;
     }
-    ++line_length_;
+    const std::size_t start = pos;
+    while (pos < n && p[pos] != '\r' && p[pos] != '\n') ++pos;
+    line_length_ += pos - start;
+    if (pos == n) break;
+    if (p[pos] == '\n') {
+      error_ = "Bare LF in request header.";
+      pos_ = pos;
+      return result::bad;
+    }
+    after_cr_ = true;
+    ++pos;
   }
+  pos_ = pos;
   return result::need_more;
 }
 

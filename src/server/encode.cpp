@@ -84,6 +84,13 @@ void append_json_string(std::string& out, std::string_view s) {
   out += '"';
 }
 
+std::string member_key(std::string_view name) {
+  std::string key = ",";
+  append_json_string(key, name);
+  key += ':';
+  return key;
+}
+
 void append_json_value(std::string& out, const boost::json::value& v) {
   boost::json::serializer sr;
   sr.reset(&v);

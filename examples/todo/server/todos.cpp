@@ -218,6 +218,8 @@ const std::vector<mizan::db::migration>& migrations() {
        " done INTEGER NOT NULL DEFAULT 0,"
        " created_at TEXT NOT NULL);"
        "CREATE INDEX todos_user ON todos(user_id, id)"},
+      // Covers todo_stats and the leaderboard's join without reading a row.
+      {"todo_0002_todos_user_done", "CREATE INDEX todos_user_done ON todos(user_id, done)"},
   };
   return list;
 }

@@ -26,6 +26,9 @@ void append_json_double(std::string& out, double d);
 /// A JSON value, serialized by Boost.JSON.
 void append_json_value(std::string& out, const boost::json::value& v);
 
+/// `,"name":` for a member named `name`.
+std::string member_key(std::string_view name);
+
 template <class T>
 void append_json_integer(std::string& out, T n) {
   char buf[24];
@@ -87,10 +90,10 @@ void encode_json(std::string& out, const T& v) {
     out += '{';
     bool first = true;
     boost::mp11::mp_for_each<members>([&](auto member) {
-      if (!first) out += ',';
+      // `,"name":` once per member and type, then one append per use.
+      static const std::string key = member_key(member.name);
+      out.append(key, first ? 1 : 0);
       first = false;
-      append_json_string(out, member.name);
-      out += ':';
       encode_json(out, v.*member.pointer);
     });
     out += '}';
