@@ -73,8 +73,21 @@ digest256 hmac_sha256(std::string_view key, std::string_view data) {
 }
 
 digest256 sha256(std::string_view data) {
+  // SHA256() is a one-shot EVP_Q_digest: it fetches the algorithm and makes
+  // a context on every call, which costs more than hashing a short input.
+  static EVP_MD* const md = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+  struct context {
+    EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+    ~context() { EVP_MD_CTX_free(ctx); }
+  };
+  thread_local context reused;
   digest256 out{};
-  SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(), out.data());
+  unsigned int len = 0;
+  if (!md || !reused.ctx || !EVP_DigestInit_ex2(reused.ctx, md, nullptr) ||
+      !EVP_DigestUpdate(reused.ctx, data.data(), data.size()) ||
+      !EVP_DigestFinal_ex(reused.ctx, out.data(), &len) || len != out.size()) {
+    throw std::runtime_error("SHA-256 failed");
+  }
   return out;
 }
 

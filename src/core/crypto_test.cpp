@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <thread>
+
 using namespace mizan::crypto;
 
 // RFC 4231, test cases 1 and 2.
@@ -36,4 +38,19 @@ TEST(HmacSha256, KeyedContextsAreReusedWithoutMixingKeys) {
   }
   EXPECT_EQ(to_hex(hmac_sha256("Jefe", "what do ya want for nothing?")),
             "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+}
+
+// FIPS 180-2 vectors; the context each thread reuses must start clean.
+TEST(Crypto, Sha256KnownAnswersOnReusedContexts) {
+  for (int round = 0; round < 2; ++round) {
+    EXPECT_EQ(to_hex(sha256("abc")),
+              "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    EXPECT_EQ(to_hex(sha256("")),
+              "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+    EXPECT_EQ(to_hex(sha256(std::string(1000000, 'a'))),
+              "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+  }
+  std::string elsewhere;
+  std::thread([&] { elsewhere = to_hex(sha256("abc")); }).join();
+  EXPECT_EQ(elsewhere, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 }

@@ -100,9 +100,10 @@ double sqlite_statement::column_real(int column) const noexcept {
 
 std::string_view sqlite_statement::column_text(int column) const noexcept {
   // The pointer first, then the size: asking for the size first may convert.
-  const void* data = sqlite3_column_type(stmt_, column) == SQLITE_BLOB
-                         ? sqlite3_column_blob(stmt_, column)
-                         : static_cast<const void*>(sqlite3_column_text(stmt_, column));
+  // For a blob, sqlite3_column_text only adds a terminating zero (the
+  // database is UTF-8), so the bytes are the blob's; asking for the type
+  // first would cost a call per text column of every row.
+  const void* data = sqlite3_column_text(stmt_, column);
   if (data == nullptr) return {};
   return {static_cast<const char*>(data),
           static_cast<std::size_t>(sqlite3_column_bytes(stmt_, column))};

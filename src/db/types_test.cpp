@@ -151,6 +151,15 @@ TEST_F(Types, TextParametersKeepTheirBytes) {
   EXPECT_EQ(db.scalar<std::string>("select ?", whole.substr(1, 3)), "bcd");
 }
 
+TEST_F(Types, BlobsReadIntoStringsKeepEveryByte) {
+  // x'00ff80c3' is a zero, two bytes that are not UTF-8 and a lone lead byte.
+  EXPECT_EQ(db.scalar<std::string>("select x'00ff80c3'"), std::string("\x00\xff\x80\xc3", 4));
+  EXPECT_EQ(db.scalar<std::string>("select x''"), "");
+  db.exec("create table b(v blob)");
+  db.exec("insert into b values (x'410042')");
+  EXPECT_EQ(db.scalar<std::string>("select v from b"), std::string("A\0B", 3));
+}
+
 TEST_F(Types, ScalarsOfEveryKind) {
   EXPECT_EQ(db.scalar<bool>("select 1"), true);
   EXPECT_EQ(db.scalar<std::uint16_t>("select 65535"), 65535);
