@@ -1,3 +1,4 @@
+#include <chrono>
 #include <exception>
 #include <stdexcept>
 #include <string>
@@ -8,7 +9,7 @@
 
 namespace mizan::http {
 
-blocking_pool::blocking_pool(std::size_t threads) {
+blocking_pool::blocking_pool(std::size_t threads, std::chrono::nanoseconds spin) : spin_(spin) {
   if (threads == 0) threads = 1;
   threads_.reserve(threads);
   for (std::size_t i = 0; i < threads; ++i) threads_.emplace_back([this] { work(); });
@@ -19,12 +20,18 @@ blocking_pool::~blocking_pool() {
 }
 
 void blocking_pool::post_job(detail::job job) {
+  std::size_t queued = 0;
   {
     std::lock_guard lock(mutex_);
     if (closing_) throw std::logic_error("blocking_pool::post after join");
     jobs_.push_back(std::move(job));
+    queued = jobs_.size();
+    queued_.store(queued, std::memory_order_seq_cst);
   }
-  wake_.notify_one();
+  // Workers watching the queue take the first jobs; wake a sleeper only for
+  // the rest. (One that stops watching checks the queue under the lock
+  // before it sleeps, so no job waits for a wake-up that never comes.)
+  if (queued > spinning_.load(std::memory_order_seq_cst)) wake_.notify_one();
 }
 
 void blocking_pool::join() {
@@ -38,13 +45,34 @@ void blocking_pool::join() {
   }
 }
 
+bool blocking_pool::spin_for_work() noexcept {
+  if (spin_.count() <= 0) return false;
+  spinning_.fetch_add(1, std::memory_order_seq_cst);
+  const auto until = std::chrono::steady_clock::now() + spin_;
+  bool found = false;
+  for (unsigned i = 1;; ++i) {
+    if (queued_.load(std::memory_order_relaxed) != 0) {
+      found = true;
+      break;
+    }
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#endif
+    if (i % 64 == 0 && std::chrono::steady_clock::now() >= until) break;
+  }
+  spinning_.fetch_sub(1, std::memory_order_seq_cst);
+  return found;
+}
+
 void blocking_pool::work() {
   for (;;) {
+    if (queued_.load(std::memory_order_relaxed) == 0) spin_for_work();
     std::unique_lock lock(mutex_);
     wake_.wait(lock, [this] { return closing_ || !jobs_.empty(); });
     if (jobs_.empty()) return;  // closing and drained
     auto job = std::move(jobs_.front());
     jobs_.pop_front();
+    queued_.store(jobs_.size(), std::memory_order_relaxed);
     lock.unlock();
     try {
       job();
