@@ -52,7 +52,12 @@ class mutation_job final : public write_job {
   }
   void finish(bool committed, std::exception_ptr why) noexcept override {
     if (succeeded_ && committed) {
-      svc_.apply(effects_);
+      try {
+        svc_.apply(effects_);
+      } catch (const std::exception& e) {
+        // The write is committed: answer it. A stale cache entry expires.
+        log_failure("invalidation after commit", e.what());
+      }
     } else if (succeeded_) {
       answer_ = answer_for(std::move(why), req_, svc_.cfg.debug);
     }
@@ -124,8 +129,9 @@ void app_handler::handle(const http::request& req, http::responder res) {
       });
     }
     if (kind == "call" && !name.empty()) {
+      // Refusals (unknown function, wrong method) stay off the lane.
       const auto* f = svc_.cat.function(name);
-      return mutate(req, std::move(res), f && !f->unbatched,
+      return mutate(req, std::move(res), f && !f->unbatched && req.method == "POST",
                     [this, &req, name](mutation_effects& effects) {
                       return call_endpoint(svc_, req, name, effects);
                     });
