@@ -63,6 +63,9 @@ class mutation_job final : public write_job {
     }
     if (res_.valid()) res_.send(std::move(answer_));
   }
+  std::string describe() const override {
+    return std::string(req_.method) + " " + std::string(req_.path());
+  }
 
  private:
   services& svc_;

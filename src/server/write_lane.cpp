@@ -2,12 +2,31 @@
 
 #include "mizan/error.hpp"
 
+#include <fmt/format.h>
+
+#include <cstdio>
 #include <stdexcept>
 
 namespace mizan::server {
 
-write_lane::write_lane(db::database& database, std::size_t max_batch)
-    : database_(database), max_batch_(max_batch == 0 ? 1 : max_batch) {
+namespace {
+
+void log_slow_job(const write_job& job, std::chrono::milliseconds took) {
+  std::fputs(fmt::format("mizan: {} ran {} ms in the write lane, holding up every write queued "
+                         "behind it; register it .unbatched() if it works outside the database\n",
+                         job.describe(), took.count())
+                 .c_str(),
+             stderr);
+}
+
+}  // namespace
+
+write_lane::write_lane(db::database& database, std::size_t max_batch,
+                       std::chrono::milliseconds slow, slow_job_handler on_slow)
+    : database_(database),
+      max_batch_(max_batch == 0 ? 1 : max_batch),
+      slow_(slow),
+      on_slow_(on_slow ? std::move(on_slow) : slow_job_handler(&log_slow_job)) {
   thread_ = std::thread([this] { work(); });
 }
 
@@ -58,11 +77,15 @@ void write_lane::run_batch(std::vector<std::unique_ptr<write_job>>& batch) {
     auto& conn = database_.connection();
     conn.transaction([&] {
       for (auto& job : batch) {
+        const auto started = std::chrono::steady_clock::now();
         try {
           conn.transaction([&] { job->run(); });  // a savepoint
         } catch (...) {
           job->failed(std::current_exception());
         }
+        const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(
+            std::chrono::steady_clock::now() - started);
+        if (took >= slow_) on_slow_(*job, took);
         // SQLite may have rolled the whole batch back (SQLITE_FULL, ...):
         // committing what follows would acknowledge writes that are gone.
         if (!conn.transaction_active()) {

@@ -4,12 +4,15 @@
 
 #include "mizan/db.hpp"
 
+#include <chrono>
 #include <condition_variable>
 #include <cstddef>
 #include <deque>
 #include <exception>
+#include <functional>
 #include <memory>
 #include <mutex>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -27,6 +30,8 @@ class write_job {
   /// (if not, `why` holds the error that lost them). Answers go out here, so
   /// no client hears of a write before it is committed.
   virtual void finish(bool committed, std::exception_ptr why) noexcept = 0;
+  /// What the job is, for the log ("POST /api/mizan/call/add_todo/").
+  virtual std::string describe() const { return "a mutation"; }
 };
 
 /// SQLite lets one connection write at a time. Mutations that each take the
@@ -37,7 +42,13 @@ class write_job {
 /// transaction, so each commit's WAL write and lock round trip is shared.
 class write_lane {
  public:
-  write_lane(db::database& database, std::size_t max_batch = 64);
+  /// Told of each job that ran longer than `slow` (it held up the lane).
+  using slow_job_handler = std::function<void(const write_job&, std::chrono::milliseconds took)>;
+
+  /// The default handler logs a line that suggests `.unbatched()`.
+  explicit write_lane(db::database& database, std::size_t max_batch = 64,
+                      std::chrono::milliseconds slow = std::chrono::milliseconds(100),
+                      slow_job_handler on_slow = {});
   ~write_lane();
   write_lane(const write_lane&) = delete;
   write_lane& operator=(const write_lane&) = delete;
@@ -53,6 +64,8 @@ class write_lane {
 
   db::database& database_;
   const std::size_t max_batch_;
+  const std::chrono::milliseconds slow_;
+  const slow_job_handler on_slow_;
   std::mutex mutex_;
   std::condition_variable wake_;
   std::deque<std::unique_ptr<write_job>> jobs_;

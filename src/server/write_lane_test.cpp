@@ -11,6 +11,7 @@
 #include <future>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace {
@@ -49,6 +50,7 @@ class scripted_job final : public write_job {
       log_.add("failed " + name_ + ": " + e.what());
     }
   }
+  std::string describe() const override { return name_; }
   void finish(bool committed, std::exception_ptr why) noexcept override {
     std::string reason;
     if (why) {
@@ -171,6 +173,24 @@ TEST_F(WriteLane, JoinRunsWhatIsQueuedThenRefusesMore) {
   lane.join();
   EXPECT_EQ(rows().size(), 100u);
   EXPECT_THROW(lane.post(std::make_unique<scripted_job>("late", log, [] {})), std::logic_error);
+}
+
+TEST_F(WriteLane, AJobThatHoldsTheLaneLongIsReported) {
+  std::vector<std::string> reported;
+  std::mutex m;
+  {
+    write_lane lane(db, 64, std::chrono::milliseconds(150),
+                    [&](const write_job& job, std::chrono::milliseconds took) {
+                      std::lock_guard lock(m);
+                      reported.push_back(job.describe());
+                      EXPECT_GE(took.count(), 150);
+                    });
+    lane.post(std::make_unique<scripted_job>("quick", log, insert("q")));
+    lane.post(std::make_unique<scripted_job>(
+        "slow", log, [] { std::this_thread::sleep_for(std::chrono::milliseconds(300)); }));
+    lane.join();
+  }
+  EXPECT_EQ(reported, std::vector<std::string>{"slow"});
 }
 
 }  // namespace
