@@ -70,6 +70,14 @@ void write_lane::work() {
   }
 }
 
+void write_lane::report_slow(const write_job& job, std::chrono::milliseconds took) noexcept {
+  try {
+    on_slow_(job, took);
+  } catch (...) {
+    // A report that fails must not roll the batch back.
+  }
+}
+
 void write_lane::run_batch(std::vector<std::unique_ptr<write_job>>& batch) {
   bool committed = false;
   std::exception_ptr why;
@@ -85,7 +93,7 @@ void write_lane::run_batch(std::vector<std::unique_ptr<write_job>>& batch) {
         }
         const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(
             std::chrono::steady_clock::now() - started);
-        if (took >= slow_) on_slow_(*job, took);
+        if (took >= slow_) report_slow(*job, took);
         // SQLite may have rolled the whole batch back (SQLITE_FULL, ...):
         // committing what follows would acknowledge writes that are gone.
         if (!conn.transaction_active()) {

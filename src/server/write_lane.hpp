@@ -61,6 +61,7 @@ class write_lane {
  private:
   void work();
   void run_batch(std::vector<std::unique_ptr<write_job>>& batch);
+  void report_slow(const write_job& job, std::chrono::milliseconds took) noexcept;
 
   db::database& database_;
   const std::size_t max_batch_;
