@@ -65,6 +65,11 @@ TEST(EncodeJson, EveryKindMatchesBoostJson) {
   expect_same(std::optional<item>{});
   expect_same(static_cast<color>(9));  // unnamed: its number
   expect_same(std::vector<std::optional<double>>{std::nullopt, 1.0});
+  expect_same(std::vector<bool>{true, false, true});
+  expect_same(std::vector<std::int8_t>{-128, 0, 127});
+  expect_same(std::vector<std::uint16_t>{0, 65535});
+  expect_same(std::map<std::string, std::vector<std::string>>{{"k\"ey", {"a", "b"}}, {"", {}}});
+  expect_same(std::vector<float>{0.1f, -2.5f});
 }
 
 TEST(EncodeJson, DoublesMatchBoostJson) {
