@@ -45,23 +45,17 @@ void blocking_pool::join() {
   }
 }
 
-bool blocking_pool::spin_for_work() noexcept {
-  if (spin_.count() <= 0) return false;
+void blocking_pool::spin_for_work() noexcept {
+  if (spin_.count() <= 0) return;
   spinning_.fetch_add(1, std::memory_order_seq_cst);
   const auto until = std::chrono::steady_clock::now() + spin_;
-  bool found = false;
-  for (unsigned i = 1;; ++i) {
-    if (queued_.load(std::memory_order_relaxed) != 0) {
-      found = true;
-      break;
-    }
+  for (unsigned i = 1; queued_.load(std::memory_order_relaxed) == 0; ++i) {
 #if defined(__x86_64__) || defined(__i386__)
     __builtin_ia32_pause();
 #endif
     if (i % 64 == 0 && std::chrono::steady_clock::now() >= until) break;
   }
   spinning_.fetch_sub(1, std::memory_order_seq_cst);
-  return found;
 }
 
 void blocking_pool::work() {

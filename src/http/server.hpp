@@ -128,8 +128,8 @@ class blocking_pool {
   void post_job(detail::job job);
   void work();
 
-  /// True once a job is queued or the pool closes, within `spin_` of asking.
-  bool spin_for_work() noexcept;
+  /// Returns once a job is queued, or after `spin_`.
+  void spin_for_work() noexcept;
 
   const std::chrono::nanoseconds spin_;
   std::mutex mutex_;

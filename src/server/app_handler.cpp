@@ -135,8 +135,8 @@ void app_handler::handle(const http::request& req, http::responder res) {
       // Refusals (unknown function, wrong method) stay off the lane.
       const auto* f = svc_.cat.function(name);
       return mutate(req, std::move(res), f && !f->unbatched && req.method == "POST",
-                    [this, &req, name](mutation_effects& effects) {
-                      return call_endpoint(svc_, req, name, effects);
+                    [this, &req, f](mutation_effects& effects) {
+                      return call_endpoint(svc_, req, f, effects);
                     });
     }
     if (kind == "session" && name.empty()) {

@@ -12,9 +12,8 @@
 
 namespace mizan::server {
 
-http::response call_endpoint(services& svc, const http::request& req, std::string_view name,
+http::response call_endpoint(services& svc, const http::request& req, const function_def* f,
                              mutation_effects& effects) {
-  const auto* f = svc.cat.function(name);
   if (!f || f->returns_view) throw error(errc::not_found, "Unknown function.");
   if (req.method != "POST") {
     throw error(errc::method_not_allowed, "Use POST.").with_header("Allow", "POST");

@@ -12,9 +12,10 @@ namespace mizan::server {
 
 /// GET {prefix}/session/
 http::response session_endpoint(services& svc, const http::request& req);
-/// POST {prefix}/call/{function}/. What the call made stale goes to
-/// `effects`, for the caller to apply once the call's writes are committed.
-http::response call_endpoint(services& svc, const http::request& req, std::string_view name,
+/// POST {prefix}/call/{function}/ for `f`, as the catalog found it (null:
+/// unknown). What the call made stale goes to `effects`, for the caller to
+/// apply once the call's writes are committed.
+http::response call_endpoint(services& svc, const http::request& req, const function_def* f,
                              mutation_effects& effects);
 /// A route of a function with `route` (the view path); `effects` as above.
 http::response view_endpoint(services& svc, const http::request& req, const route_match& match,

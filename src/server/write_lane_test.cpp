@@ -36,9 +36,8 @@ struct journal {
 
 class scripted_job final : public write_job {
  public:
-  scripted_job(std::string name, journal& log, std::function<void()> body,
-               std::promise<void>* done = nullptr)
-      : name_(std::move(name)), log_(log), body_(std::move(body)), done_(done) {}
+  scripted_job(std::string name, journal& log, std::function<void()> body)
+      : name_(std::move(name)), log_(log), body_(std::move(body)) {}
   void run() override {
     log_.add("run " + name_);
     body_();
@@ -61,14 +60,12 @@ class scripted_job final : public write_job {
       }
     }
     log_.add((committed ? "committed " : "lost ") + name_ + reason);
-    if (done_) done_->set_value();
   }
 
  private:
   std::string name_;
   journal& log_;
   std::function<void()> body_;
-  std::promise<void>* done_;
 };
 
 class WriteLane : public ::testing::Test {
@@ -84,16 +81,21 @@ class WriteLane : public ::testing::Test {
     return [this, x] { db.exec("insert into t values (?)", x); };
   }
 
-  /// Occupies the lane with a job of its own until `release` is set, so that
-  /// what is posted meanwhile forms the next batch.
-  void hold(write_lane& lane, std::shared_future<void> release) {
-    std::promise<void> started;
-    auto running = started.get_future();
-    lane.post(std::make_unique<scripted_job>("gate", log, [&started, release] {
+  /// Runs `jobs` (name, body) as one batch: a job of the test's own holds
+  /// the lane until all of them are queued. Returns once the lane is done.
+  void run_as_one_batch(std::vector<std::pair<std::string, std::function<void()>>> jobs) {
+    std::promise<void> started, release;
+    write_lane lane(db);
+    lane.post(std::make_unique<scripted_job>("gate", log, [&] {
       started.set_value();
-      release.wait();
+      release.get_future().wait();
     }));
-    running.wait();
+    started.get_future().wait();
+    for (auto& [name, body] : jobs) {
+      lane.post(std::make_unique<scripted_job>(name, log, std::move(body)));
+    }
+    release.set_value();
+    lane.join();
   }
 
   db_test::temp_dir dir;
@@ -101,20 +103,9 @@ class WriteLane : public ::testing::Test {
   journal log;
 };
 
-// The first job holds the lane until the others are queued, so they form one
-// batch: all of them run before any is answered.
+// Jobs queued together form one batch: all of them run before any is answered.
 TEST_F(WriteLane, JobsQueuedTogetherCommitTogetherAndAreAnsweredAfter) {
-  std::promise<void> queued, done;
-  auto gate = queued.get_future().share();
-  {
-    write_lane lane(db);
-    hold(lane, gate);
-    lane.post(std::make_unique<scripted_job>("a", log, insert("a")));
-    lane.post(std::make_unique<scripted_job>("b", log, insert("b")));
-    lane.post(std::make_unique<scripted_job>("c", log, insert("c"), &done));
-    queued.set_value();
-    done.get_future().wait();
-  }
+  run_as_one_batch({{"a", insert("a")}, {"b", insert("b")}, {"c", insert("c")}});
   EXPECT_EQ(log.events,
             (std::vector<std::string>{"run gate", "committed gate", "run a", "run b", "run c",
                                       "committed a", "committed b", "committed c"}));
@@ -122,20 +113,13 @@ TEST_F(WriteLane, JobsQueuedTogetherCommitTogetherAndAreAnsweredAfter) {
 }
 
 TEST_F(WriteLane, AFailingJobIsRolledBackAloneAndTheOthersCommit) {
-  std::promise<void> queued, done;
-  auto gate = queued.get_future().share();
-  {
-    write_lane lane(db);
-    hold(lane, gate);
-    lane.post(std::make_unique<scripted_job>("a", log, insert("a")));
-    lane.post(std::make_unique<scripted_job>("b", log, [&] {
-      db.exec("insert into t values ('b')");
-      throw mizan::error(mizan::errc::not_found, "nope");
-    }));
-    lane.post(std::make_unique<scripted_job>("c", log, insert("c"), &done));
-    queued.set_value();
-    done.get_future().wait();
-  }
+  run_as_one_batch({{"a", insert("a")},
+                    {"b",
+                     [&] {
+                       db.exec("insert into t values ('b')");
+                       throw mizan::error(mizan::errc::not_found, "nope");
+                     }},
+                    {"c", insert("c")}});
   EXPECT_EQ(rows(), (std::vector<std::string>{"a", "c"}));
   EXPECT_EQ(log.events, (std::vector<std::string>{"run gate", "committed gate", "run a", "run b",
                                                   "failed b: nope", "run c", "committed a",
@@ -145,17 +129,7 @@ TEST_F(WriteLane, AFailingJobIsRolledBackAloneAndTheOthersCommit) {
 // If the engine ends the batch's transaction (as SQLite does on SQLITE_FULL),
 // nothing in the batch is committed and no job is told it was.
 TEST_F(WriteLane, ABatchTheEngineRolledBackIsLostForEveryJob) {
-  std::promise<void> queued, done;
-  auto gate = queued.get_future().share();
-  {
-    write_lane lane(db);
-    hold(lane, gate);
-    lane.post(std::make_unique<scripted_job>("a", log, insert("a")));
-    lane.post(std::make_unique<scripted_job>("b", log, [&] { db.exec("rollback"); }));
-    lane.post(std::make_unique<scripted_job>("c", log, insert("c"), &done));
-    queued.set_value();
-    done.get_future().wait();
-  }
+  run_as_one_batch({{"a", insert("a")}, {"b", [&] { db.exec("rollback"); }}, {"c", insert("c")}});
   EXPECT_TRUE(rows().empty());
   const std::string lost = " (The database could not save the change.)";
   ASSERT_EQ(log.events.size(), 8u);
