@@ -8,7 +8,7 @@ set -euo pipefail
 build_pkgs=(
   build-essential cmake ninja-build pkg-config
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
-  libssl-dev libsqlite3-dev libsodium-dev libfmt-dev libcli11-dev
+  libssl-dev libsqlite3-dev libsodium-dev libxxhash-dev libfmt-dev libcli11-dev
   nodejs npm
 )
 test_pkgs=(

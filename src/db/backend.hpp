@@ -47,6 +47,12 @@ class connection_backend {
   virtual void rollback(int depth) noexcept = 0;
   /// Whether the engine has a transaction open (it may have ended one itself).
   virtual bool transaction_active() const noexcept = 0;
+  /// Rows this connection has inserted, updated or deleted since it opened.
+  virtual std::int64_t own_changes() const noexcept = 0;
+  /// A counter of the database file that changes with every commit of any
+  /// connection, read in the open transaction (which this starts reading, if
+  /// it has not yet).
+  virtual std::uint64_t data_version() = 0;
 };
 
 /// Opens a connection as `config` says, with every pragma applied.

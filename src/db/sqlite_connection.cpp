@@ -167,6 +167,21 @@ class sqlite_connection final : public connection_backend {
     return sqlite3_get_autocommit(db_.get()) == 0;
   }
 
+  std::int64_t own_changes() const noexcept override { return sqlite3_total_changes64(db_.get()); }
+
+  std::uint64_t data_version() override {
+    // The pager refreshes its counter when a read begins; BEGIN DEFERRED
+    // alone has not begun one.
+    if (sqlite3_txn_state(db_.get(), "main") == SQLITE_TXN_NONE) {
+      prepare("PRAGMA data_version").execute();
+    }
+    unsigned int version = 0;
+    check_sqlite(db_.get(),
+                 sqlite3_file_control(db_.get(), "main", SQLITE_FCNTL_DATA_VERSION, &version),
+                 "data version");
+    return version;
+  }
+
  private:
   void release_writer() noexcept { writer_.release(); }
 

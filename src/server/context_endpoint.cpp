@@ -1,7 +1,7 @@
 // GET {prefix}/ctx/{context}/: bundling, canonical params, the origin cache
 // with single flight, ETag/304 and the cache headers (PROTOCOL.md §3, §6).
 #include "cache/cache_key.hpp"
-#include "core/crypto.hpp"
+#include "core/fingerprint.hpp"
 #include "server/call_state.hpp"
 #include "server/dispatch.hpp"
 #include "server/endpoints.hpp"
@@ -13,14 +13,6 @@
 
 namespace mizan::server {
 namespace {
-
-std::string etag_of(std::string_view body) {
-  const auto digest = crypto::sha256(body);
-  std::string etag = "\"";
-  etag += crypto::to_hex(digest.data(), 16);
-  etag += '"';
-  return etag;
-}
 
 bool etag_matches(const http::request& req, std::string_view etag) {
   const auto* header = req.find("If-None-Match");
@@ -72,7 +64,7 @@ prepared_context compute(services& svc, const http::request& req, const context_
   try {
     call c(state);
     p.body = std::make_shared<const std::string>(run_context(ctx, params, c));
-    p.etag = etag_of(*p.body);
+    p.etag = fingerprint::etag(*p.body);
   } catch (const error& e) {
     auto r = error_response(e);
     p.status = r.status;

@@ -1,5 +1,6 @@
 #include "mizan/db.hpp"
 #include "server/session_store.hpp"
+#include "server/signed_in_cache.hpp"
 
 namespace mizan::server {
 namespace {
@@ -36,22 +37,21 @@ class sqlite_session_store final : public session_store {
     return session_record{row->user_id, std::move(row->csrf_token), row->expires_at};
   }
 
-  // Every signed-in request asks this: one query instead of two.
+  // Every signed-in request asks this: one query instead of two, and none
+  // while nothing in the database has changed since this thread last asked
+  // (inside a transaction, where the snapshot version says so exactly).
   std::optional<signed_in_session> load_signed_in(db::connection& users_db,
                                                   std::string_view session_id,
                                                   std::int64_t now) override {
-    auto row = users_db.query_optional<session_user_row>(
-        "SELECT s.user_id AS user_id, s.csrf_token AS csrf_token, s.expires_at AS expires_at, "
-        "u.username AS username, u.email AS email, u.is_staff AS is_staff, "
-        "u.is_superuser AS is_superuser "
-        "FROM mizan_sessions s JOIN mizan_users u ON u.id = s.user_id "
-        "WHERE s.key = ? AND s.expires_at > ?",
-        session_key(session_id), now);
-    if (!row) return std::nullopt;
-    return signed_in_session{
-        session_record{row->user_id, std::move(row->csrf_token), row->expires_at},
-        mizan::user{row->user_id, std::move(row->username), std::move(row->email), row->is_staff,
-                    row->is_superuser}};
+    thread_local signed_in_cache cache;
+    const std::string key = session_key(session_id);
+    const auto version = users_db.snapshot();
+    if (version) {
+      if (auto hit = cache.find(*version, key, now)) return hit;
+    }
+    auto session = query_signed_in(users_db, key, now);
+    if (session && version) cache.store(*version, key, *session);
+    return session;
   }
 
   void save(std::string_view session_id, const session_record& r) override {
@@ -73,6 +73,22 @@ class sqlite_session_store final : public session_store {
   }
 
  private:
+  static std::optional<signed_in_session> query_signed_in(db::connection& users_db,
+                                                          std::string_view key, std::int64_t now) {
+    auto row = users_db.query_optional<session_user_row>(
+        "SELECT s.user_id AS user_id, s.csrf_token AS csrf_token, s.expires_at AS expires_at, "
+        "u.username AS username, u.email AS email, u.is_staff AS is_staff, "
+        "u.is_superuser AS is_superuser "
+        "FROM mizan_sessions s JOIN mizan_users u ON u.id = s.user_id "
+        "WHERE s.key = ? AND s.expires_at > ?",
+        key, now);
+    if (!row) return std::nullopt;
+    return signed_in_session{
+        session_record{row->user_id, std::move(row->csrf_token), row->expires_at},
+        mizan::user{row->user_id, std::move(row->username), std::move(row->email), row->is_staff,
+                    row->is_superuser}};
+  }
+
   db::database& database_;
 };
 

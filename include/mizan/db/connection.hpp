@@ -21,6 +21,15 @@ class connection_backend;
 struct database_state;
 }  // namespace detail
 
+/// Names the committed database state a transaction reads (see
+/// connection::snapshot). Equal values mean equal data.
+struct snapshot_version {
+  std::uint64_t connection = 0;  ///< never reused, so two connections never match
+  std::uint64_t data = 0;        ///< the engine's change counter for the file
+  std::int64_t own_changes = 0;  ///< rows this connection has ever changed
+  bool operator==(const snapshot_version&) const = default;
+};
+
 /// A connection to the database, owned by `database` and used by one thread.
 ///
 /// Get it with `database::connection()`, which returns the calling thread's
@@ -75,6 +84,8 @@ class connection {
     bool more = use.get().step();
     const detail::row_reader<T> reader(use.get());
     std::vector<T> rows;
+    // Lists are usually a page of rows: skip the first few doublings.
+    if (more) rows.reserve(16);
     for (; more; more = use.get().step()) rows.push_back(reader.read());
     return rows;
   }
@@ -153,6 +164,15 @@ class connection {
   /// since BEGIN will be committed.
   bool transaction_active() const noexcept;
 
+  /// The version of the committed data this transaction reads: it changes
+  /// whenever any connection, this one or another in any process, commits a
+  /// change, so a value computed from the data under one version is still
+  /// exact under an equal one. Null outside a transaction, and once the
+  /// transaction has changed rows itself (its reads then include uncommitted
+  /// work that may yet be rolled back). Starts the transaction's read if no
+  /// statement has yet.
+  std::optional<snapshot_version> snapshot();
+
   /// How many statements this connection has prepared (cache misses).
   std::uint64_t statements_prepared() const noexcept;
 
@@ -206,6 +226,8 @@ class connection {
 
   std::unique_ptr<detail::connection_backend> backend_;
   int depth_ = 0;
+  std::uint64_t serial_;
+  std::int64_t changes_at_begin_ = 0;  // backend own_changes() when depth_ became 1
 };
 
 }  // namespace mizan::db
