@@ -1,3 +1,7 @@
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <chrono>
 #include <exception>
 #include <stdexcept>
@@ -9,7 +13,8 @@
 
 namespace mizan::http {
 
-blocking_pool::blocking_pool(std::size_t threads, std::chrono::nanoseconds spin) : spin_(spin) {
+blocking_pool::blocking_pool(std::size_t threads, std::chrono::nanoseconds spin, int nice)
+    : spin_(spin), nice_(nice) {
   if (threads == 0) threads = 1;
   threads_.reserve(threads);
   for (std::size_t i = 0; i < threads; ++i) threads_.emplace_back([this] { work(); });
@@ -59,6 +64,16 @@ void blocking_pool::spin_for_work() noexcept {
 }
 
 void blocking_pool::work() {
+  if (nice_ > 0) {
+    // Linux applies a niceness to the one thread named by its id. Failing
+    // costs only the preference, never correctness.
+    const auto self = static_cast<id_t>(::gettid());
+    errno = 0;
+    const int current = ::getpriority(PRIO_PROCESS, self);
+    if (errno == 0 && ::setpriority(PRIO_PROCESS, self, current + nice_) != 0) {
+      detail::log_line("blocking_pool: could not lower the workers' priority");
+    }
+  }
   for (;;) {
     if (queued_.load(std::memory_order_relaxed) == 0) spin_for_work();
     std::unique_lock lock(mutex_);

@@ -2,8 +2,12 @@
 #include "http/server.hpp"
 
 #include <gtest/gtest.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
+#include <cerrno>
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
@@ -79,6 +83,28 @@ TEST(BlockingPool, ManyPostersManyJobs) {
     for (auto& p : posters) p.join();
   }
   EXPECT_EQ(done.load(), 20000);
+}
+
+// Workers yield to the network threads when cores are short; the thread that
+// created the pool keeps its own priority.
+TEST(BlockingPool, WorkersRunAtTheRequestedNiceness) {
+  errno = 0;
+  const int mine = ::getpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()));
+  ASSERT_EQ(errno, 0);
+  std::atomic<int> seen{-100};
+  {
+    blocking_pool pool(1, std::chrono::nanoseconds(0), 3);
+    pool.post([&] { seen = ::getpriority(PRIO_PROCESS, static_cast<id_t>(::gettid())); });
+    pool.join();
+  }
+  EXPECT_EQ(seen.load(), std::min(mine + 3, 19));
+  EXPECT_EQ(::getpriority(PRIO_PROCESS, static_cast<id_t>(::gettid())), mine);
+  {
+    blocking_pool pool(1);
+    pool.post([&] { seen = ::getpriority(PRIO_PROCESS, static_cast<id_t>(::gettid())); });
+    pool.join();
+  }
+  EXPECT_EQ(seen.load(), mine) << "no niceness unless asked";
 }
 
 }  // namespace

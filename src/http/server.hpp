@@ -107,9 +107,13 @@ class blocking_pool {
   /// Starts `threads` threads (at least one). A worker that finds the queue
   /// empty watches it for `spin` before it sleeps: under load the next job
   /// comes within microseconds, and sleeping then waking costs two context
-  /// switches (bench/README.md measures the difference).
+  /// switches (bench/README.md measures the difference). Workers run with
+  /// `nice` added to the process's niceness (Linux: per thread), so that
+  /// when cores are short the network threads, which no other thread can
+  /// stand in for, run first.
   explicit blocking_pool(std::size_t threads,
-                         std::chrono::nanoseconds spin = std::chrono::microseconds(20));
+                         std::chrono::nanoseconds spin = std::chrono::microseconds(20),
+                         int nice = 0);
   /// Joins (see `join`).
   ~blocking_pool();
   blocking_pool(const blocking_pool&) = delete;
@@ -132,6 +136,7 @@ class blocking_pool {
   void spin_for_work() noexcept;
 
   const std::chrono::nanoseconds spin_;
+  const int nice_;
   std::mutex mutex_;
   std::condition_variable wake_;
   std::deque<detail::job> jobs_;

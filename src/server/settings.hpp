@@ -27,6 +27,7 @@ struct settings {
   std::string data_dir = "./data";
   std::size_t threads = 1;
   std::size_t workers = 2;  ///< worker pool threads (handlers that block)
+  int worker_nice = 3;      ///< niceness the workers add (0: none)
   bool debug = false;
   std::vector<std::string> allowed_origins;
   bool origins_follow_port = false;  // defaults: recomputed once the port is bound

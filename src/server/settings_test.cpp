@@ -40,6 +40,9 @@ TEST(Settings, DefaultsAndGeneratedSecretsPersistPerDataDirectory) {
   const auto a = load({{"MIZAN_DATA_DIR", dir.path.string()}});
   EXPECT_GE(a.workers, 2u);
   EXPECT_EQ(load({{"MIZAN_DATA_DIR", dir.path.string()}, {"MIZAN_WORKERS", "7"}}).workers, 7u);
+  EXPECT_EQ(a.worker_nice, 3);
+  EXPECT_EQ(load({{"MIZAN_DATA_DIR", dir.path.string()}, {"MIZAN_WORKER_NICE", "0"}}).worker_nice,
+            0);
   EXPECT_EQ(a.host, "127.0.0.1");
   EXPECT_EQ(a.port, 8000);
   EXPECT_GE(a.secret_key.size(), 32u);
@@ -64,6 +67,12 @@ TEST(Settings, MalformedSettingsNameTheVariable) {
             0u);
   EXPECT_EQ(error_of({{"MIZAN_DATA_DIR", d}, {"MIZAN_THREADS", "0"}}).rfind("MIZAN_THREADS:", 0),
             0u);
+  EXPECT_EQ(
+      error_of({{"MIZAN_DATA_DIR", d}, {"MIZAN_WORKER_NICE", "20"}}).rfind("MIZAN_WORKER_NICE:", 0),
+      0u);
+  EXPECT_EQ(
+      error_of({{"MIZAN_DATA_DIR", d}, {"MIZAN_WORKER_NICE", "-1"}}).rfind("MIZAN_WORKER_NICE:", 0),
+      0u);
   EXPECT_EQ(error_of({{"MIZAN_DATA_DIR", d}, {"MIZAN_WORKERS", "0"}}).rfind("MIZAN_WORKERS:", 0),
             0u);
   EXPECT_EQ(error_of({{"MIZAN_DATA_DIR", d}, {"MIZAN_DEBUG", "yes"}}).rfind("MIZAN_DEBUG:", 0), 0u);
