@@ -20,9 +20,9 @@ die() {
 build_release() {
   "$root/scripts/bootstrap.sh" --test
   # -Werror is turned off for this build only: it changes no generated code,
-  # and GCC 12 at -O3 reports its known false -Wrestrict for
-  # `"literal" + std::string` (src/server/context_endpoint.cpp), which would
-  # otherwise stop the release build. Every other flag is the preset's.
+  # and GCC 12 at -O3 has known false positives (-Wrestrict for
+  # `"literal" + std::string`) that should not stop a measurement. Every
+  # other flag is the preset's.
   local log="$work/build.log"
   echo "bench: building todo and mizan_bench_floor in $build" >&2
   (cd "$root" && cmake --preset release -DMIZAN_WERROR=OFF &&
