@@ -4,8 +4,6 @@
 
 #include <cstring>
 
-#include "core/crypto.hpp"
-
 namespace mizan::fingerprint {
 
 digest128 xxh3_128(std::string_view bytes) noexcept {
@@ -18,12 +16,14 @@ digest128 xxh3_128(std::string_view bytes) noexcept {
 }
 
 std::string etag(std::string_view body) {
+  // Written in place: one allocation per response, not two.
+  static constexpr char hex[] = "0123456789abcdef";
   const auto digest = xxh3_128(body);
-  std::string tag;
-  tag.reserve(2 + 2 * digest.size());
-  tag += '"';
-  tag += crypto::to_hex(digest.data(), digest.size());
-  tag += '"';
+  std::string tag(2 + 2 * digest.size(), '"');
+  for (std::size_t i = 0; i < digest.size(); ++i) {
+    tag[1 + 2 * i] = hex[digest[i] >> 4];
+    tag[2 + 2 * i] = hex[digest[i] & 15];
+  }
   return tag;
 }
 
