@@ -3,6 +3,10 @@
 #include "mizan/db.hpp"
 #include "mizan/users.hpp"
 
+#include <algorithm>
+#include <ctime>
+#include <string>
+
 namespace mizan::accounts {
 namespace {
 
@@ -39,6 +43,55 @@ BOOST_DESCRIBE_STRUCT(password_change_args, (), (old_password, new_password))
   throw error(errc::unauthenticated, "Invalid username or password.");
 }
 
+// Password guessing: after `max_failures` failed sign-ins for one username
+// within `failure_window` seconds, that username is refused (429, with
+// Retry-After) until the oldest of them leaves the window, even with the
+// right password. Kept in the database, so every server process counts the
+// same failures. Keyed by username only: a client address behind a proxy
+// says little, and guessing from many addresses is the attack to stop.
+constexpr std::int64_t max_failures = 5;
+constexpr std::int64_t failure_window = 15 * 60;
+
+struct failure_count {
+  std::int64_t failures;
+  std::optional<std::int64_t> oldest;
+};
+BOOST_DESCRIBE_STRUCT(failure_count, (), (failures, oldest))
+
+std::int64_t unix_now() {
+  return static_cast<std::int64_t>(std::time(nullptr));
+}
+
+void refuse_if_throttled(call& c, const std::string& username) {
+  const auto now = unix_now();
+  const auto count = c.db().query_one<failure_count>(
+      "SELECT count(*) AS failures, min(at) AS oldest FROM mizan_login_failures "
+      "WHERE username = ? AND at > ?",
+      username, now - failure_window);
+  if (count.failures < max_failures) return;
+  const auto wait = std::max<std::int64_t>(1, count.oldest.value_or(now) + failure_window - now);
+  throw error(errc::rate_limited, "Too many failed sign-ins. Try again later.")
+      .with_header("Retry-After", std::to_string(wait));
+}
+
+// The sign-in functions are unbatched: each statement commits by itself, so
+// the failure stays recorded although the function then throws.
+[[noreturn]] void failed_sign_in(call& c, const std::string& username) {
+  const auto now = unix_now();
+  c.db().exec("DELETE FROM mizan_login_failures WHERE username = ? AND at <= ?", username,
+              now - failure_window);
+  c.db().exec("INSERT INTO mizan_login_failures (username, at) VALUES (?, ?)", username, now);
+  bad_credentials();
+}
+
+std::optional<mizan::user> checked_sign_in(call& c, const login_args& a) {
+  refuse_if_throttled(c, a.username);
+  auto u = users::authenticate(c.db(), a.username, a.password);
+  if (!u) failed_sign_in(c, a.username);
+  c.db().exec("DELETE FROM mizan_login_failures WHERE username = ?", a.username);
+  return u;
+}
+
 user_result signup(call& c, const signup_args& a) {
   const auto u = users::create(c.db(), {a.username, a.email.value_or(""), a.password});
   if (!c.uses_bearer_token()) c.sign_in(u);
@@ -46,8 +99,7 @@ user_result signup(call& c, const signup_args& a) {
 }
 
 user_result login(call& c, const login_args& a) {
-  auto u = users::authenticate(c.db(), a.username, a.password);
-  if (!u) bad_credentials();
+  auto u = checked_sign_in(c, a);
   c.sign_in(*u);
   return {u};
 }
@@ -58,9 +110,7 @@ user_result logout(call& c) {
 }
 
 token_pair token(call& c, const login_args& a) {
-  auto u = users::authenticate(c.db(), a.username, a.password);
-  if (!u) bad_credentials();
-  return c.issue_tokens(*u);
+  return c.issue_tokens(*checked_sign_in(c, a));
 }
 
 token_pair refresh(call& c, const refresh_args& a) {

@@ -34,6 +34,11 @@ const db::migration mizan_migrations[] = {
      " csrf_token TEXT NOT NULL,"
      " expires_at INTEGER NOT NULL);"
      "CREATE INDEX mizan_sessions_expiry ON mizan_sessions(expires_at)"},
+    {"mizan_0003_login_failures",
+     "CREATE TABLE mizan_login_failures ("
+     " username TEXT NOT NULL,"
+     " at INTEGER NOT NULL);"
+     "CREATE INDEX mizan_login_failures_by_name ON mizan_login_failures(username, at)"},
 };
 
 }  // namespace

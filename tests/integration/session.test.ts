@@ -157,6 +157,39 @@ describe('sign-up, login and logout', () => {
     expectError(await a.call('auth_login', { username: 'nobody_here', password }), 401, 'unauthenticated');
   });
 
+  it('password guessing is refused with 429 after five failures, per username', async () => {
+    const { user } = await signedIn(ctx.server.origin);
+    const { user: bystander } = await signedIn(ctx.server.origin);
+    const a = new Agent(ctx.server.origin);
+    for (let i = 0; i < 5; i++) {
+      expectError(await a.call('auth_login', { username: user.username, password: `guess ${i}` }), 401, 'unauthenticated');
+    }
+    // Locked now, even with the right password and through the token endpoint.
+    const refused = await a.call('auth_login', { username: user.username, password });
+    const e = expectError(refused, 429, 'rate_limited');
+    expect(e.message).toBe('Too many failed sign-ins. Try again later.');
+    const wait = Number(refused.header('Retry-After'));
+    expect(Number.isInteger(wait) && wait > 0 && wait <= 900, `Retry-After ${wait}`).toBe(true);
+    expectError(await a.call('auth_token', { username: user.username, password }), 429, 'rate_limited');
+    // Another account is not affected.
+    const b = new Agent(ctx.server.origin);
+    expect((await b.call('auth_login', { username: bystander.username, password })).status).toBe(200);
+  });
+
+  it('a successful sign-in clears the failures before the limit', async () => {
+    const { user } = await signedIn(ctx.server.origin);
+    const a = new Agent(ctx.server.origin);
+    for (let i = 0; i < 4; i++) {
+      expectError(await a.call('auth_login', { username: user.username, password: `guess ${i}` }), 401, 'unauthenticated');
+    }
+    expect((await a.call('auth_login', { username: user.username, password })).status).toBe(200);
+    const b = new Agent(ctx.server.origin);
+    for (let i = 0; i < 4; i++) {
+      expectError(await b.call('auth_login', { username: user.username, password: `again ${i}` }), 401, 'unauthenticated');
+    }
+    expect((await b.call('auth_login', { username: user.username, password })).status).toBe(200);
+  });
+
   it('sign-up validates like Django', async () => {
     const a = new Agent(ctx.server.origin);
     expectError(await a.call('auth_signup', { username: '', password: 'short' }), 422, 'validation', {
