@@ -38,7 +38,8 @@ const db::migration mizan_migrations[] = {
      "CREATE TABLE mizan_login_failures ("
      " username TEXT NOT NULL,"
      " at INTEGER NOT NULL);"
-     "CREATE INDEX mizan_login_failures_by_name ON mizan_login_failures(username, at)"},
+     "CREATE INDEX mizan_login_failures_by_name ON mizan_login_failures(username, at);"
+     "CREATE INDEX mizan_login_failures_by_time ON mizan_login_failures(at)"},
 };
 
 }  // namespace
