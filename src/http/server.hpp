@@ -111,8 +111,8 @@ class blocking_pool {
   /// `nice` added to the process's niceness (Linux: per thread), so that
   /// when cores are short the network threads, which no other thread can
   /// stand in for, run first.
-  explicit blocking_pool(std::size_t threads,
-                         std::chrono::nanoseconds spin = std::chrono::microseconds(20),
+  static constexpr std::chrono::nanoseconds default_spin = std::chrono::microseconds(20);
+  explicit blocking_pool(std::size_t threads, std::chrono::nanoseconds spin = default_spin,
                          int nice = 0);
   /// Joins (see `join`).
   ~blocking_pool();

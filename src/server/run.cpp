@@ -35,7 +35,7 @@ int serve(registry& app, const app_options& options) {
   svc.database.connection().exec("DELETE FROM mizan_sessions WHERE expires_at <= ?",
                                  server::unix_now());
 
-  http::blocking_pool pool(svc.cfg.workers, std::chrono::microseconds(20), svc.cfg.worker_nice);
+  http::blocking_pool pool(svc.cfg.workers, http::blocking_pool::default_spin, svc.cfg.worker_nice);
   server::write_lane lane(svc.database);
   server::app_handler handler(svc, pool, lane);
   http::server_config config;
