@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs everything the tests need, then runs every test: C++ unit tests
-# under ASan+UBSan, the generated-code staleness and type check, the
-# TypeScript unit tests, and the cross-process and browser tests (the plain
-# page and the React, Vue and Svelte front ends) against the real server.
+# under ASan+UBSan, the generated-code staleness and type check, a short run
+# of every fuzz target, the TypeScript unit tests, and the cross-process and
+# browser tests (the plain page and the React, Vue and Svelte front ends)
+# against the real server.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/bootstrap.sh --test
@@ -19,6 +20,10 @@ export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
 ctest --preset asan -j2
 scripts/check-generated.sh build/asan
+# Every libFuzzer target for 20 s, two at a time, from its committed seeds
+# (fuzz/README.md): about 3 minutes with the build. Longer runs:
+# scripts/fuzz.sh alone.
+scripts/fuzz.sh -j 2 20
 
 npm run test:ts
 MIZAN_TODO_BIN="$PWD/build/asan/examples/todo/server/todo" npm run test:integration
