@@ -5,7 +5,9 @@
 # MIZAN_WEB chooses the front end it serves: react (default), vue, svelte
 # (examples/todo/web-*, built with Vite), or plain (the framework-free page in
 # examples/todo/server/public, nothing to build). Extra arguments go to the
-# application, e.g. `scripts/run-todo.sh schema`.
+# application, e.g. `scripts/run-todo.sh schema > schema.json`: everything
+# the script itself prints (installing, building) goes to standard error, so
+# standard output is the application's own.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -18,7 +20,7 @@ case "$web" in
     ;;
 esac
 
-scripts/bootstrap.sh
+scripts/bootstrap.sh >&2
 
 # Subcommands (schema, manifest, createuser...) serve no pages.
 if [[ $# -eq 0 || "$1" == serve ]]; then
@@ -28,16 +30,16 @@ if [[ $# -eq 0 || "$1" == serve ]]; then
     # Installs the locked versions (see scripts/test.sh for why not `npm ci`);
     # only when the lock file is newer than the last install (or there was none).
     if [[ ! -f node_modules/.package-lock.json || package-lock.json -nt node_modules/.package-lock.json ]]; then
-      npm install --no-audit --no-fund --loglevel=error
+      npm install --no-audit --no-fund --loglevel=error >&2
     fi
-    npm run build --workspace "examples/todo/web-$web"
+    npm run build --workspace "examples/todo/web-$web" >&2
     static="$PWD/examples/todo/web-$web/dist"
   fi
   export MIZAN_STATIC_DIR="$static"
-  echo "run-todo: the $web front end, from $static"
+  echo "run-todo: the $web front end, from $static" >&2
 fi
 
 cmake --preset release >/dev/null
-cmake --build --preset release --target todo
+cmake --build --preset release --target todo >&2
 export MIZAN_DATA_DIR="${MIZAN_DATA_DIR:-$PWD/data}"
 exec build/release/examples/todo/server/todo "$@"

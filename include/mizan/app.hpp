@@ -1,4 +1,4 @@
-// Running a Mizan application: `serve`, `schema`, `manifest`, `createuser`.
+// Running a Mizan application: `serve`, `schema`, `manifest`, `createuser`, `generate`.
 #pragma once
 
 #include "mizan/db.hpp"
@@ -18,6 +18,7 @@ struct app_options {
 
 /// Runs the application binary's command line (PROTOCOL.md §10):
 ///   serve (default) | schema | manifest | createuser NAME [--email E] [--staff] [--superuser]
+///   | generate --out DIR [--framework react|vue|svelte|all]
 /// Reads the configuration from the environment; a missing or malformed
 /// setting stops it with one line naming the variable. Returns the exit code.
 /// Call from `main` after registering every function.
