@@ -13,6 +13,9 @@
 #   BENCH_JOBS=2           build parallelism
 #   BENCH_SKIP_BUILD=1     use build/release as it is
 #   BENCH_ROWS="ctx/leaderboard ctx/todos add_todo"  the application rows to run
+#   BENCH_NORMAL_ROWS="ctx/todos add_todo"  rows run again on a second instance
+#                          whose SQLite commits with synchronous=NORMAL (no
+#                          fsync); shown as "row@normal" ("" to skip)
 #   BENCH_APP_ENV="MIZAN_SESSION_STORE=memory"  extra settings of the application
 # The floor is measured in every round and once more after the last; when
 # those runs differ by more than 15 % the machine was busy, and the script
@@ -26,6 +29,7 @@ duration=${BENCH_DURATION:-10s}
 warmup=${BENCH_WARMUP:-2s}
 rounds=${BENCH_ROUNDS:-1}
 rows=${BENCH_ROWS:-ctx/leaderboard ctx/todos add_todo}
+normal_rows=${BENCH_NORMAL_ROWS-ctx/todos add_todo}
 
 [[ -n "${BENCH_SKIP_BUILD:-}" ]] || build_release
 [[ -x $todo_bin && -x $floor_bin ]] || die "release binaries missing in $build"
@@ -34,10 +38,11 @@ command -v wrk >/dev/null || die "wrk is not installed (scripts/bootstrap.sh --t
 results=()
 peak_is_lifetime=
 
-# measure THREADS ROW PID IDLE_KIB BASE_URL: a warm-up run, then the measured
-# one; appends "threads|row|req/s|p50 us|p99 us|peak KiB|idle KiB" to $results.
+# measure THREADS ROW PID IDLE_KIB BASE_URL [LABEL]: a warm-up run, then the
+# measured one; appends "threads|label|req/s|p50 us|p99 us|peak KiB|idle KiB"
+# to $results.
 measure() {
-  local threads=$1 row=$2 server=$3 idle=$4
+  local threads=$1 row=$2 server=$3 idle=$4 label=${6:-$2}
   row_request "$row" "$5"
   # Peak RSS per run: reset the high-water mark to the current RSS (Linux 4.0+).
   echo 5 >"/proc/$server/clear_refs" 2>/dev/null || peak_is_lifetime=1
@@ -51,8 +56,8 @@ measure() {
   ((BASH_REMATCH[6] == 0)) || echo "bench: $row: ${BASH_REMATCH[6]} socket errors" >&2
   local rps
   rps=$(awk -v n="$requests" -v us="$us" 'BEGIN { printf "%.0f", n * 1e6 / us }')
-  printf '  %-16s %8s req/s  (load %s)\n' "$row" "$rps" "$(cut -d' ' -f1 /proc/loadavg)" >&2
-  results+=("$threads|$row|$rps|${BASH_REMATCH[3]}|${BASH_REMATCH[4]}|$(status_kib "$server" VmHWM)|$idle")
+  printf '  %-16s %8s req/s  (load %s)\n' "$label" "$rps" "$(cut -d' ' -f1 /proc/loadavg)" >&2
+  results+=("$threads|$label|$rps|${BASH_REMATCH[3]}|${BASH_REMATCH[4]}|$(status_kib "$server" VmHWM)|$idle")
 }
 
 echo "bench: $(nproc) cores, $(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)," \
@@ -78,8 +83,24 @@ for t in $threads_list; do
       measure "$t" "$row" "$todo_pid" "$todo_idle" "$todo_url"
     done
   done
-  measure "$t" floor "$floor_pid" "$floor_idle" "$floor_url"
   stop_server "$todo_pid"
+  if [[ -n $normal_rows ]]; then
+    # The same application committing without fsync, for comparison.
+    # shellcheck disable=SC2086
+    start_todo "$t" ${BENCH_APP_ENV:-} \
+      "MIZAN_DATABASE_URL=sqlite://$work/normal-$t.db?synchronous=normal"
+    todo_pid=$pid todo_url=$url
+    sleep 0.5
+    todo_idle=$(status_kib "$todo_pid" VmRSS)
+    seed_todo "$todo_url"
+    for ((r = 1; r <= rounds; r++)); do
+      for row in $normal_rows; do
+        measure "$t" "$row" "$todo_pid" "$todo_idle" "$todo_url" "$row@normal"
+      done
+    done
+    stop_server "$todo_pid"
+  fi
+  measure "$t" floor "$floor_pid" "$floor_idle" "$floor_url"
   stop_server "$floor_pid"
 done
 [[ -z $peak_is_lifetime ]] || echo "bench: peak RSS is since start-up (clear_refs refused)" >&2

@@ -43,12 +43,13 @@ BOOST_DESCRIBE_STRUCT(password_change_args, (), (old_password, new_password))
   throw error(errc::unauthenticated, "Invalid username or password.");
 }
 
-// Password guessing: after `max_failures` failed sign-ins for one username
-// within `failure_window` seconds, that username is refused (429, with
-// Retry-After) until the oldest of them leaves the window, even with the
-// right password. Kept in the database, so every server process counts the
-// same failures. Keyed by username only: a client address behind a proxy
-// says little, and guessing from many addresses is the attack to stop.
+// Password guessing: at most `max_failures` sign-ins for one username are
+// checked against its password within `failure_window` seconds unless one of
+// them succeeds; past that the username is refused (429, with Retry-After)
+// until the oldest failure leaves the window, even with the right password.
+// Kept in the database, so every server process counts the same failures.
+// Keyed by username only: a client address behind a proxy says little, and
+// guessing from many addresses is the attack to stop.
 constexpr std::int64_t max_failures = 5;
 constexpr std::int64_t failure_window = 15 * 60;
 
@@ -62,33 +63,37 @@ std::int64_t unix_now() {
   return static_cast<std::int64_t>(std::time(nullptr));
 }
 
-void refuse_if_throttled(call& c, const std::string& username) {
+// An attempt is recorded as a failure *before* the password is checked, and
+// counted among the attempts recorded before it (by rowid), so concurrent
+// guesses, in this process or another, can never have more than
+// `max_failures` checks between them: the check and the count cannot race.
+// The sign-in functions are unbatched, so each statement commits by itself
+// and every process sees the reservation at once.
+void reserve_attempt(call& c, const std::string& username) {
   const auto now = unix_now();
+  // Every attempt ages out the expired failures, of every username: guesses
+  // at made-up names must not grow the table for ever.
+  c.db().exec("DELETE FROM mizan_login_failures WHERE at <= ?", now - failure_window);
+  const auto attempt = c.db().scalar<std::int64_t>(
+      "INSERT INTO mizan_login_failures (username, at) VALUES (?, ?) RETURNING rowid", username,
+      now);
   const auto count = c.db().query_one<failure_count>(
       "SELECT count(*) AS failures, min(at) AS oldest FROM mizan_login_failures "
-      "WHERE username = ? AND at > ?",
-      username, now - failure_window);
-  if (count.failures < max_failures) return;
+      "WHERE username = ? AND at > ? AND rowid <= ?",
+      username, now - failure_window, attempt);
+  if (count.failures <= max_failures) return;
+  // Refused attempts are not failures: they must not stretch the lock-out.
+  c.db().exec("DELETE FROM mizan_login_failures WHERE rowid = ?", attempt);
   const auto wait = std::max<std::int64_t>(1, count.oldest.value_or(now) + failure_window - now);
   throw error(errc::rate_limited, "Too many failed sign-ins. Try again later.")
       .with_header("Retry-After", std::to_string(wait));
 }
 
-// The sign-in functions are unbatched: each statement commits by itself, so
-// the failure stays recorded although the function then throws.
-[[noreturn]] void failed_sign_in(call& c, const std::string& username) {
-  const auto now = unix_now();
-  // Every failure ages out the expired ones, of every username: guesses at
-  // made-up names must not grow the table for ever.
-  c.db().exec("DELETE FROM mizan_login_failures WHERE at <= ?", now - failure_window);
-  c.db().exec("INSERT INTO mizan_login_failures (username, at) VALUES (?, ?)", username, now);
-  bad_credentials();
-}
-
 std::optional<mizan::user> checked_sign_in(call& c, const login_args& a) {
-  refuse_if_throttled(c, a.username);
+  reserve_attempt(c, a.username);
   auto u = users::authenticate(c.db(), a.username, a.password);
-  if (!u) failed_sign_in(c, a.username);
+  // A failure stays recorded (its reservation); a success clears them all.
+  if (!u) bad_credentials();
   c.db().exec("DELETE FROM mizan_login_failures WHERE username = ?", a.username);
   return u;
 }

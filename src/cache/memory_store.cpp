@@ -1,8 +1,10 @@
 #include "cache/memory_store.hpp"
 
 #include <algorithm>
+#include <array>
 #include <list>
 #include <mutex>
+#include <tuple>
 #include <unordered_map>
 
 namespace mizan::cache {
@@ -10,9 +12,19 @@ namespace {
 
 using time_point = std::chrono::steady_clock::time_point;
 
-// Charged per entry for the list node, two index slots and allocator headers,
-// so that a flood of tiny entries still counts against the byte budget.
-constexpr std::size_t entry_overhead = 256;
+// What the allocator really takes for a request of `n` bytes: glibc's malloc
+// adds an 8-byte header, rounds up to 16 and hands out at least 32. Charging
+// this, rather than the bytes asked for, keeps the budget the memory the
+// process actually uses (small entries cost up to twice their payload).
+constexpr std::size_t heap_block(std::size_t n) noexcept {
+  return std::max<std::size_t>(32, (n + 8 + 15) & ~std::size_t{15});
+}
+
+// A string's own heap block: none while it fits in the object itself (SSO).
+constexpr std::size_t sso_capacity = std::string().capacity();
+std::size_t string_heap(std::size_t capacity) noexcept {
+  return capacity > sso_capacity ? heap_block(capacity + 1) : 0;
+}
 
 }  // namespace
 
@@ -104,10 +116,25 @@ time_point memory_store::now() const {
 
 std::size_t memory_store::charge(std::string_view key, const entry_meta& meta,
                                  const cached_response& value) noexcept {
-  std::size_t bytes = entry_overhead + key.size() + meta.context.size() + meta.scope.size() +
-                      value.etag.size() + value.content_type.size();
-  for (const auto& [name, text] : meta.params) bytes += name.size() + text.size();
-  if (value.body) bytes += value.body->size();
+  using list_node = std::pair<std::array<void*, 2>, shard::node>;  // std::list's links + value
+  using index_node = std::tuple<void*, std::string_view, std::list<shard::node>::iterator,
+                                std::size_t>;  // next, key, value, cached hash
+  using shared_block = std::pair<std::array<void*, 2>, std::string>;  // make_shared's block
+  // The node and its key-index slot; the index's bucket array, which doubles
+  // as it grows, averages under two pointers an entry.
+  std::size_t bytes = heap_block(sizeof(list_node)) + heap_block(sizeof(index_node)) +
+                      2 * sizeof(void*) + string_heap(key.size()) +
+                      string_heap(meta.context.capacity()) + string_heap(meta.scope.capacity()) +
+                      string_heap(value.etag.capacity()) +
+                      string_heap(value.content_type.capacity());
+  if (meta.params.capacity() > 0) {
+    bytes += heap_block(meta.params.capacity() * sizeof(meta.params.front()));
+  }
+  for (const auto& [name, text] : meta.params) {
+    bytes += string_heap(name.capacity()) + string_heap(text.capacity());
+  }
+  // The body is charged whole although hits share it: the cache keeps it alive.
+  if (value.body) bytes += heap_block(sizeof(shared_block)) + string_heap(value.body->capacity());
   return bytes;
 }
 

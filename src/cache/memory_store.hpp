@@ -12,8 +12,10 @@ namespace mizan::cache {
 
 /// Limits and clock of a memory_store.
 struct memory_store_options {
-  /// Total budget, counting keys, bodies, headers, params and a fixed
-  /// per-entry overhead. Split evenly between shards.
+  /// Total budget: what each entry takes from the allocator (its node, index
+  /// slot, key, params, ETag and body, with malloc's headers and rounding),
+  /// so that the process's memory, not just the payload, stays within it.
+  /// Split evenly between shards.
   std::size_t max_bytes = 64 * 1024 * 1024;
   /// Total number of entries, split evenly between shards.
   std::size_t max_entries = 100'000;

@@ -215,3 +215,61 @@ TEST(MemoryStore, StaysWithinBudgetUnderConcurrentUse) {
   EXPECT_LE(store.bytes(), budget);
   EXPECT_LE(store.size(), 200u);
 }
+
+// The heap in use, as the allocator counts it: under ASan its own statistics
+// (bytes asked for), otherwise glibc's (blocks handed out, headers included).
+#if defined(__SANITIZE_ADDRESS__)
+extern "C" std::size_t __sanitizer_get_current_allocated_bytes();  // ASan's runtime
+std::size_t heap_in_use() {
+  return __sanitizer_get_current_allocated_bytes();
+}
+#else
+#include <malloc.h>
+std::size_t heap_in_use() {
+  return mallinfo2().uordblks;
+}
+#endif
+
+namespace {
+
+// Entries shaped like the reference app's leaderboard: a cache key, two
+// params, a small JSON body, an ETag.
+void fill_like_a_leaderboard(memory_store& store, int count) {
+  for (int i = 0; i < count; ++i) {
+    const auto limit = std::to_string(1 + i % 100);
+    const auto min_done = std::to_string(i / 100);
+    auto key =
+        "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08" + limit + "." + min_done;
+    std::string body = R"({"leaderboard":[{"username":"someone)" + std::to_string(i) +
+                       R"(","done":3},{"username":"another","done":2}]})";
+    store.put(key, meta("leaderboard", {{"limit", limit}, {"min_done", min_done}}),
+              response(std::move(body), "\"00112233445566778899aabbccddeeff\""), 60s);
+  }
+}
+
+}  // namespace
+
+// Regression: the budget undercounted what an entry costs (key, body, index,
+// allocator headers), so RSS grew to half again over it.
+TEST(MemoryStore, BudgetCountsWhatTheAllocatorReallyHandsOut) {
+  const auto before = heap_in_use();
+  memory_store store({.max_bytes = 1u << 30, .max_entries = 1'000'000, .shards = 4});
+  fill_like_a_leaderboard(store, 20'000);
+  const auto used = heap_in_use() - before;
+  ASSERT_EQ(store.size(), 20'000u);
+  // Never under what the heap holds for the entries, and not far over it.
+  EXPECT_GE(store.bytes(), used) << "charged " << store.bytes() << ", heap grew by " << used;
+  EXPECT_LE(store.bytes(), used * 13 / 10) << "charged " << store.bytes() << ", heap " << used;
+}
+
+TEST(MemoryStore, HeapStaysWithinTheByteBudget) {
+  constexpr std::size_t budget = 4u << 20;
+  const auto before = heap_in_use();
+  {
+    memory_store store({.max_bytes = budget, .max_entries = 1'000'000, .shards = 4});
+    fill_like_a_leaderboard(store, 100'000);  // several times the budget
+    EXPECT_LE(store.bytes(), budget);
+    EXPECT_LE(heap_in_use() - before, budget + budget / 5);
+  }
+  EXPECT_LE(heap_in_use(), before + 64 * 1024) << "every entry is freed with the store";
+}

@@ -63,17 +63,17 @@ TEST(Url, PragmasOnEveryConnection) {
   database db(dir.url());
   auto check = [&] {
     EXPECT_EQ(db.scalar<std::string>("pragma journal_mode"), "wal");
-    EXPECT_EQ(db.scalar<std::int64_t>("pragma synchronous"), 1);  // NORMAL
+    EXPECT_EQ(db.scalar<std::int64_t>("pragma synchronous"), 2);  // FULL: durable by default
     EXPECT_EQ(db.scalar<std::int64_t>("pragma foreign_keys"), 1);
     EXPECT_EQ(db.scalar<std::int64_t>("pragma busy_timeout"), 5000);
   };
   check();
   std::thread(check).join();
-  database full(dir.url("full.db") + "?synchronous=full&busy_timeout=1234");
-  EXPECT_EQ(full.scalar<std::int64_t>("pragma synchronous"), 2);  // FULL
-  EXPECT_EQ(full.scalar<std::int64_t>("pragma busy_timeout"), 1234);
-  database options(dir.url("options.db"), {.synchronous = mizan::db::durability::full});
-  EXPECT_EQ(options.scalar<std::int64_t>("pragma synchronous"), 2);
+  database normal(dir.url("normal.db") + "?synchronous=normal&busy_timeout=1234");
+  EXPECT_EQ(normal.scalar<std::int64_t>("pragma synchronous"), 1);  // NORMAL, opted into
+  EXPECT_EQ(normal.scalar<std::int64_t>("pragma busy_timeout"), 1234);
+  database options(dir.url("options.db"), {.synchronous = mizan::db::durability::normal});
+  EXPECT_EQ(options.scalar<std::int64_t>("pragma synchronous"), 1);
 }
 
 TEST(Url, RelativePathIsResolvedAtConstruction) {

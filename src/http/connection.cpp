@@ -4,6 +4,7 @@
 //
 // One file for one state machine; it is also the only translation unit that
 // includes Beast's parser and stream (each such unit costs compile time).
+#include <algorithm>
 #include <array>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/awaitable.hpp>
@@ -70,6 +71,7 @@ class connection {
   }
 
   ~connection() {
+    release_body();
     if (ex_) ex_->conn = nullptr;
     (prev_ ? prev_->next_ : w_.connections) = next_;
     if (next_) next_->prev_ = prev_;
@@ -106,9 +108,13 @@ class connection {
   asio::awaitable<bool> read_body();
   asio::awaitable<void> write_response(bool keep_alive, bool input_pending = false);
   asio::awaitable<void> fail(errc code, std::string_view message);
+  asio::awaitable<void> fail_busy();
   asio::awaitable<void> linger();
   void prepare_exchange();
   void fill_request();
+  bool reserve_body(std::size_t bytes);
+  void release_body();
+  void finish_exchange();
   void log_access(int status, std::size_t bytes);
 
   worker& w_;
@@ -122,6 +128,7 @@ class connection {
   std::string head_;
   std::string remote_;
   clock::time_point started_;
+  std::size_t body_reserved_ = 0;  ///< this request's share of shared_state::body_bytes
   bool idle_ = false;
   bool replied_ = false;
   connection* prev_ = nullptr;
@@ -148,6 +155,36 @@ void connection::prepare_exchange() {
   }
   ex_->conn = this;
   ex_->req.remote_address = remote_;
+}
+
+// Request bodies draw on one process-wide budget, reserved as they grow (by
+// their declared length up front) and returned once the answer is written.
+bool connection::reserve_body(std::size_t bytes) {
+  if (bytes <= body_reserved_) return true;
+  const auto more = bytes - body_reserved_;
+  auto& total = w_.shared->body_bytes;
+  auto held = total.load(std::memory_order_relaxed);
+  do {
+    if (held + more > cfg_.max_body_memory) return false;
+  } while (!total.compare_exchange_weak(held, held + more, std::memory_order_relaxed));
+  body_reserved_ = bytes;
+  return true;
+}
+
+void connection::release_body() {
+  if (body_reserved_ == 0) return;
+  w_.shared->body_bytes.fetch_sub(body_reserved_, std::memory_order_relaxed);
+  body_reserved_ = 0;
+}
+
+// Once the answer is written: the body's budget is returned, and a kept-alive
+// connection keeps a small body buffer for reuse, never the largest body it
+// has seen, which an idle connection would otherwise pin for minutes.
+void connection::finish_exchange() {
+  release_body();
+  if (ex_ && ex_.use_count() == 1 && ex_->req.body.capacity() > cfg_.kept_body_bytes) {
+    std::string().swap(ex_->req.body);
+  }
 }
 
 // Returns false when the connection is to be closed (after an error answer if
@@ -246,11 +283,20 @@ asio::awaitable<bool> connection::read_body() {
   }
   // The body is parsed straight into the request's string, keeping its capacity.
   parser_->get().body().swap(req.body);
+  if (!parser_->is_done() && !reserve_body(parser_->content_length().value_or(0))) {
+    co_await fail_busy();
+    co_return false;
+  }
+  // mod_reqtimeout's MinRate: the body's allowance starts at body_timeout and
+  // grows by a second per `body_min_rate` bytes received.
+  const auto body_started = clock::now();
+  std::uint64_t received = 0;
   while (!parser_->is_done()) {
     if (buffer_.size() > 0) {
       error_code ec;
       auto used = parser_->put(buffer_.data(), ec);
       buffer_.consume(used);
+      received += used;
       if (ec == bhttp::error::body_limit) {
         co_await fail(errc::payload_too_large, "Request body too large.");
         co_return false;
@@ -259,16 +305,26 @@ asio::awaitable<bool> connection::read_body() {
         co_await fail(errc::bad_request, "Malformed request body.");
         co_return false;
       }
+      // A chunked body is charged as its buffer grows.
+      if (!reserve_body(parser_->get().body().capacity())) {
+        co_await fail_busy();
+        co_return false;
+      }
       if (parser_->is_done()) break;
       if (!ec && used > 0) continue;
     }
-    stream_.expires_after(cfg_.body_timeout);
+    auto deadline = clock::now() + cfg_.body_timeout;
+    if (cfg_.body_min_rate > 0) {
+      const auto earned = std::chrono::milliseconds(received * 1000 / cfg_.body_min_rate);
+      deadline = std::min(deadline, body_started + cfg_.body_timeout + earned);
+    }
+    stream_.expires_at(deadline);
     auto ec = co_await read_some();
     if (ec == bhttp::error::buffer_overflow) {
       co_await fail(errc::bad_request, "Chunk header too long.");
       co_return false;
     }
-    if (ec) co_return false;  // timeout or client gone mid-body
+    if (ec) co_return false;  // timeout (too slow) or client gone mid-body
   }
   req.body.swap(parser_->get().body());
   co_return true;
@@ -319,6 +375,13 @@ asio::awaitable<void> connection::fail(errc code, std::string_view message) {
   co_await write_response(false, true);  // the client may still be sending
 }
 
+asio::awaitable<void> connection::fail_busy() {
+  ex_->res =
+      error_response(errc::unavailable, "Too many request bodies in flight; retry shortly.", true);
+  ex_->res.headers.push_back({"Retry-After", "1"});
+  co_await write_response(false, true);
+}
+
 asio::awaitable<void> connection::linger() {
   error_code ec;
   stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
@@ -361,6 +424,7 @@ asio::awaitable<void> connection::run() {
       co_await reply_timer_.async_wait(nothrow);
     }
     co_await write_response(keep_alive);
+    finish_exchange();
     if (!stream_.socket().is_open()) co_return;
   }
 }

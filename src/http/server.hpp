@@ -156,7 +156,21 @@ struct server_config {
   /// Absolute deadline for the whole header (also for the first request of a
   /// new connection to start).
   std::chrono::milliseconds header_timeout{10000};
-  std::chrono::milliseconds body_timeout{10000};   ///< between reads of the body
+  /// Between reads of the body, and the body's first allowance (see below).
+  std::chrono::milliseconds body_timeout{10000};
+  /// The slowest body accepted, in bytes per second (0: no minimum). The whole
+  /// body must arrive within `body_timeout` plus one second per this many
+  /// bytes received, as Apache's mod_reqtimeout `MinRate` does, so a body
+  /// trickled a byte at a time cannot hold a connection slot for ever.
+  std::size_t body_min_rate = 500;
+  /// Request bodies of the whole process held in memory at once, from the
+  /// first byte read to the response written. A body that would exceed it is
+  /// answered 503 `unavailable` with Retry-After, so memory never grows with
+  /// the number of clients sending large bodies.
+  std::size_t max_body_memory = 64 * 1024 * 1024;
+  /// Capacity a kept-alive connection may keep in its body buffer between
+  /// requests; a larger buffer is given back after each request.
+  std::size_t kept_body_bytes = 16 * 1024;
   std::chrono::milliseconds idle_timeout{60000};   ///< keep-alive wait for the next request
   std::chrono::milliseconds write_timeout{10000};  ///< for writing one response
   std::chrono::milliseconds shutdown_grace{
@@ -183,6 +197,8 @@ class server {
 
   /// The bound port (useful with port 0).
   std::uint16_t port() const;
+  /// Bytes reserved by request bodies now in flight (see `max_body_memory`).
+  std::size_t body_bytes_in_flight() const noexcept;
   /// Serves on `threads` network threads until stopped, by `stop()`, SIGINT or
   /// SIGTERM (signal handling is installed for the duration of the call), then
   /// returns. Call once.

@@ -61,6 +61,44 @@ TEST(Timeouts, StalledBodyIsClosed) {
   EXPECT_EQ(handler.calls.load(), 0);
 }
 
+TEST(Timeouts, TrickledBodyIsClosedBelowTheMinimumRate) {
+  auto cfg = test_config();
+  cfg.body_timeout = 400ms;  // each byte comes well within it
+  cfg.body_min_rate = 1000;  // but 10 bytes/s earns only 10 ms a second
+  test_handler handler;
+  running_server server(cfg, handler);
+  client c(server.port());
+  auto start = steady::now();
+  ASSERT_TRUE(c.send("POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 1000\r\n\r\n"));
+  bool closed = false;
+  while (!closed && since(start) < 3s) {
+    if (!c.send("x")) break;
+    closed = c.closed_within(100ms);
+  }
+  EXPECT_TRUE(closed || c.closed_within(1s));
+  EXPECT_GE(since(start), 350ms);
+  EXPECT_LT(since(start), 1500ms);
+  EXPECT_EQ(handler.calls.load(), 0);
+}
+
+TEST(Timeouts, BodyAtTheMinimumRateIsAccepted) {
+  auto cfg = test_config();
+  cfg.body_timeout = 300ms;
+  cfg.body_min_rate = 1000;
+  test_handler handler;
+  running_server server(cfg, handler);
+  client c(server.port());
+  // 2,000 bytes over about 1.2 s: within 300 ms + 2 s of allowance.
+  ASSERT_TRUE(c.send("POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 2000\r\n\r\n"));
+  for (int i = 0; i < 10; ++i) {
+    ASSERT_TRUE(c.send(std::string(200, 'x')));
+    std::this_thread::sleep_for(120ms);
+  }
+  auto r = c.read_response();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+}
+
 TEST(Timeouts, IdleKeepAliveIsClosed) {
   auto cfg = test_config();
   cfg.idle_timeout = 300ms;

@@ -14,10 +14,12 @@
 #include <cerrno>
 #include <charconv>
 #include <chrono>
+#include <mutex>
 #include <optional>
 #include <stdexcept>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "http/message.hpp"
 #include "http/server.hpp"
@@ -42,7 +44,8 @@ inline server_config test_config() {
 }
 
 /// Routes: /echo, /slow?ms=N (answers from the pool), /throw, /drop, /crlf,
-/// /status?code=N, /shared.
+/// /status?code=N, /shared, /capacity (the body buffer's capacity), /hold
+/// (answered by release()).
 class test_handler : public handler {
  public:
   explicit test_handler(blocking_pool* pool = nullptr) : pool_(pool) {}
@@ -76,6 +79,14 @@ class test_handler : public handler {
       std::from_chars(req.query().data() + 5, req.query().data() + req.query().size(), r.status);
       r.body = "ignored for 204 and 304";
       res.send(std::move(r));
+    } else if (path == "/capacity") {
+      response r;
+      r.body = std::to_string(req.body.capacity());
+      res.send(std::move(r));
+    } else if (path == "/hold") {
+      // Answers when release() is called: the body stays in flight until then.
+      std::lock_guard lock(held_mutex_);
+      held_.push_back(std::move(res));
     } else if (path == "/shared") {
       response r;
       r.shared_body = shared_body;
@@ -97,11 +108,27 @@ class test_handler : public handler {
     return r;
   }
 
+  /// Answers every /hold request received so far.
+  void release() {
+    std::vector<responder> held;
+    {
+      std::lock_guard lock(held_mutex_);
+      held.swap(held_);
+    }
+    for (auto& r : held) r.send(response{});
+  }
+  std::size_t held() {
+    std::lock_guard lock(held_mutex_);
+    return held_.size();
+  }
+
   std::atomic<int> calls{0};
   std::shared_ptr<const std::string> shared_body = std::make_shared<const std::string>("cached");
 
  private:
   blocking_pool* pool_;
+  std::mutex held_mutex_;
+  std::vector<responder> held_;
 };
 
 /// A server running on its own thread; stopped and joined on destruction.
@@ -115,6 +142,7 @@ class running_server {
   ~running_server() { join(); }
 
   std::uint16_t port() const { return server_.port(); }
+  std::size_t body_bytes() const { return server_.body_bytes_in_flight(); }
   void stop() { server_.stop(); }
   void join() {
     server_.stop();

@@ -28,6 +28,8 @@ struct shared_state {
   const server_config config;
   handler* const app;
   std::atomic<std::size_t> connections{0};
+  /// Bytes reserved by request bodies in flight (see server_config::max_body_memory).
+  std::atomic<std::size_t> body_bytes{0};
 };
 
 /// Holds one unit of `shared_state::connections` for as long as it lives, so

@@ -3,6 +3,7 @@
 #include "mizan/users.hpp"
 #include "server/cookies.hpp"
 
+#include <array>
 #include <charconv>
 #include <ctime>
 
@@ -20,6 +21,31 @@ std::optional<std::string_view> bearer_of(const http::request& req) {
   const std::string_view value = *auth;
   if (value.size() > 7 && http::iequals(value.substr(0, 7), "Bearer ")) return value.substr(7);
   return std::nullopt;
+}
+
+// Several session cookies in one request are ambiguous: one may have been
+// planted by a sibling subdomain (cookie tossing) to sign the user out or to
+// fix a session of the attacker's choosing. The caller is signed in only when
+// exactly one of them names a live session; with two live ones, nobody is.
+void sign_in_by_cookie(services& svc, db::connection& db, std::string_view header, identity& who) {
+  std::array<std::string_view, 4> ids;
+  const auto name = cookie_names_for(svc.cfg.secure_cookies).session;
+  const auto count = find_cookies(header, name, ids);
+  if (count > ids.size()) return;  // a flood of session cookies is nobody
+  const auto now = unix_now();
+  for (std::size_t i = 0; i < count; ++i) {
+    const auto id = ids[i];
+    if (id.empty() || id.size() > 128 || id == who.session_id) continue;
+    auto signed_in = svc.sessions->load_signed_in(db, id, now);
+    if (!signed_in) continue;
+    if (who.session) {
+      who = identity{};
+      return;
+    }
+    who.user = std::move(signed_in->user);
+    who.session_id = std::string(id);
+    who.session = std::move(signed_in->record);
+  }
 }
 
 }  // namespace
@@ -57,15 +83,7 @@ identity resolve_identity(services& svc, const http::request& req) {
       return who;
     }
   }
-  if (const auto* cookies = req.find("Cookie")) {
-    if (auto id = find_cookie(*cookies, "mizan_session"); id && !id->empty() && id->size() <= 128) {
-      if (auto signed_in = svc.sessions->load_signed_in(db, *id, unix_now())) {
-        who.user = std::move(signed_in->user);
-        who.session_id = std::string(*id);
-        who.session = std::move(signed_in->record);
-      }
-    }
-  }
+  if (const auto* cookies = req.find("Cookie")) sign_in_by_cookie(svc, db, *cookies, who);
   return who;
 }
 

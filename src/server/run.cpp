@@ -43,6 +43,8 @@ int serve(registry& app, const app_options& options) {
   config.port = svc.cfg.port;
   config.threads = svc.cfg.threads;
   config.access_log = svc.cfg.access_log;
+  config.max_body_memory = svc.cfg.body_memory;
+  config.body_min_rate = svc.cfg.body_min_rate;
   std::optional<http::server> bound;
   try {
     bound.emplace(config, handler);

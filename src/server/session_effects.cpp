@@ -9,14 +9,14 @@
 namespace mizan::server {
 
 std::string csrf_cookie(const services& svc, std::string_view token) {
-  return set_cookie("mizan_csrf", token,
+  return set_cookie(cookie_names_for(svc.cfg.secure_cookies).csrf, token,
                     {.http_only = true, .secure = svc.cfg.secure_cookies, .max_age = std::nullopt});
 }
 
 std::string anonymous_csrf_token(const services& svc, const http::request& req, bool& fresh) {
   fresh = false;
   if (const auto* cookies = req.find("Cookie")) {
-    if (auto token = find_cookie(*cookies, "mizan_csrf");
+    if (auto token = find_only_cookie(*cookies, cookie_names_for(svc.cfg.secure_cookies).csrf);
         token && csrf_token_is_genuine(svc.cfg.secret_key, *token)) {
       return std::string(*token);
     }
@@ -43,7 +43,10 @@ void check_csrf(const services& svc, const http::request& req, const identity& w
     return;
   }
   const auto* cookies = req.find("Cookie");
-  const auto cookie = cookies ? find_cookie(*cookies, "mizan_csrf") : std::nullopt;
+  // Several different CSRF cookies are ambiguous (one may be planted): refused.
+  const auto cookie =
+      cookies ? find_only_cookie(*cookies, cookie_names_for(svc.cfg.secure_cookies).csrf)
+              : std::nullopt;
   if (!cookie || !crypto::constant_time_equal(sent, *cookie) ||
       !csrf_token_is_genuine(svc.cfg.secret_key, sent)) {
     throw error(errc::csrf_failed, "CSRF token incorrect.");
@@ -58,23 +61,24 @@ void apply_session_change(services& svc, const identity& who, const detail::call
   const cookie_options secure{
       .http_only = true, .secure = svc.cfg.secure_cookies, .max_age = std::nullopt};
   const std::string csrf = make_csrf_token(svc.cfg.secret_key);
+  const auto& names = cookie_names_for(svc.cfg.secure_cookies);
   if (state.change == detail::session_change::sign_in && state.signed_in) {
     const std::string id = crypto::random_token(32);
     const auto expires = unix_now() + svc.cfg.session_seconds;
     svc.sessions->save(id, session_record{state.signed_in->id, csrf, expires});
     auto opts = secure;
     opts.max_age = svc.cfg.session_seconds;
-    add_header(res, "Set-Cookie", set_cookie("mizan_session", id, opts));
+    add_header(res, "Set-Cookie", set_cookie(names.session, id, opts));
     add_header(res, "Set-Cookie",
-               set_cookie("mizan_mwt",
+               set_cookie(names.mwt,
                           auth::mwt_issue(svc.cfg.mwt_secret, std::to_string(state.signed_in->id),
                                           expires),
                           opts));
   } else {
     auto gone = secure;
     gone.max_age = 0;
-    add_header(res, "Set-Cookie", set_cookie("mizan_session", "", gone));
-    add_header(res, "Set-Cookie", set_cookie("mizan_mwt", "", gone));
+    add_header(res, "Set-Cookie", set_cookie(names.session, "", gone));
+    add_header(res, "Set-Cookie", set_cookie(names.mwt, "", gone));
   }
   add_header(res, "Set-Cookie", csrf_cookie(svc, csrf));
   // The client's token changed with the session: hand it the new one.

@@ -7,18 +7,44 @@
 
 #include <gtest/gtest.h>
 
+#include <array>
 #include <thread>
 
 namespace {
 
 using namespace mizan::server;
 
-TEST(Cookies, FindsByExactNameFirstOneWins) {
+TEST(Cookies, FindsEveryValueOfAnExactName) {
   const std::string header = "a=1; mizan_session=abc; mizan_session_x=no; mizan_session=second";
-  EXPECT_EQ(find_cookie(header, "mizan_session").value(), "abc");
-  EXPECT_EQ(find_cookie("x=\"quoted\"", "x").value(), "quoted");
-  EXPECT_FALSE(find_cookie(header, "mizan"));
-  EXPECT_FALSE(find_cookie("", "a"));
+  std::array<std::string_view, 4> values;
+  ASSERT_EQ(find_cookies(header, "mizan_session", values), 2u);
+  EXPECT_EQ(values[0], "abc");
+  EXPECT_EQ(values[1], "second");
+  ASSERT_EQ(find_cookies("x=\"quoted\"", "x", values), 1u);
+  EXPECT_EQ(values[0], "quoted");
+  EXPECT_EQ(find_cookies(header, "mizan", values), 0u);
+  EXPECT_EQ(find_cookies("", "a", values), 0u);
+  // More values than room: all are counted, the first ones kept.
+  std::array<std::string_view, 1> one;
+  EXPECT_EQ(find_cookies("a=1; a=2; a=3", "a", one), 3u);
+  EXPECT_EQ(one[0], "1");
+}
+
+TEST(Cookies, TossedCookieMakesTheValueAmbiguous) {
+  EXPECT_EQ(find_only_cookie("a=1; mizan_csrf=t", "mizan_csrf").value(), "t");
+  // The same value twice (set for two paths) is still one value.
+  EXPECT_EQ(find_only_cookie("mizan_csrf=t; mizan_csrf=t", "mizan_csrf").value(), "t");
+  EXPECT_FALSE(find_only_cookie("mizan_csrf=planted; mizan_csrf=t", "mizan_csrf"));
+  EXPECT_FALSE(find_only_cookie("a=1", "mizan_csrf"));
+  EXPECT_FALSE(find_only_cookie("c=1; c=1; c=1; c=1; c=1", "c"));
+}
+
+TEST(Cookies, SecureCookiesTakeTheHostPrefixExceptTheMwt) {
+  EXPECT_EQ(cookie_names_for(false).session, "mizan_session");
+  EXPECT_EQ(cookie_names_for(false).csrf, "mizan_csrf");
+  EXPECT_EQ(cookie_names_for(true).session, "__Host-mizan_session");
+  EXPECT_EQ(cookie_names_for(true).csrf, "__Host-mizan_csrf");
+  EXPECT_EQ(cookie_names_for(true).mwt, "mizan_mwt");
 }
 
 TEST(Cookies, SetCookieCarriesTheSecurityAttributes) {

@@ -43,6 +43,11 @@ TEST(Settings, DefaultsAndGeneratedSecretsPersistPerDataDirectory) {
   EXPECT_EQ(a.worker_nice, 3);
   EXPECT_EQ(load({{"MIZAN_DATA_DIR", dir.path.string()}, {"MIZAN_WORKER_NICE", "0"}}).worker_nice,
             0);
+  EXPECT_EQ(a.body_memory, 64u << 20);
+  EXPECT_EQ(a.body_min_rate, 500u);
+  EXPECT_EQ(
+      load({{"MIZAN_DATA_DIR", dir.path.string()}, {"MIZAN_BODY_MIN_RATE", "0"}}).body_min_rate,
+      0u);
   EXPECT_EQ(a.host, "127.0.0.1");
   EXPECT_EQ(a.port, 8000);
   EXPECT_GE(a.secret_key.size(), 32u);
@@ -75,6 +80,9 @@ TEST(Settings, MalformedSettingsNameTheVariable) {
       0u);
   EXPECT_EQ(error_of({{"MIZAN_DATA_DIR", d}, {"MIZAN_WORKERS", "0"}}).rfind("MIZAN_WORKERS:", 0),
             0u);
+  EXPECT_EQ(
+      error_of({{"MIZAN_DATA_DIR", d}, {"MIZAN_BODY_MEMORY", "0"}}).rfind("MIZAN_BODY_MEMORY:", 0),
+      0u);
   EXPECT_EQ(error_of({{"MIZAN_DATA_DIR", d}, {"MIZAN_DEBUG", "yes"}}).rfind("MIZAN_DEBUG:", 0), 0u);
   EXPECT_EQ(error_of({{"MIZAN_DATA_DIR", d}, {"MIZAN_SECRET_KEY", "short"}})
                 .rfind("MIZAN_SECRET_KEY:", 0),

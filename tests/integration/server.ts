@@ -74,7 +74,14 @@ export class TodoServer {
   constructor(
     readonly dataDir: string,
     private readonly extraEnv: Record<string, string> = {},
+    private readonly bin: () => string = todoBin,
   ) {}
+
+  /** The process id while it runs. */
+  get pid(): number {
+    if (this.child?.pid === undefined) throw new Error('the server is not running');
+    return this.child.pid;
+  }
 
   /** `http://127.0.0.1:PORT` of the running process. */
   get origin(): string {
@@ -95,7 +102,7 @@ export class TodoServer {
   async start(): Promise<void> {
     this.out = '';
     this.err = '';
-    const child = spawn(todoBin(), [], {
+    const child = spawn(this.bin(), [], {
       env: baseEnv(this.dataDir, this.extraEnv),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -185,6 +192,31 @@ export function freePort(): Promise<number> {
       probe.close(() => resolve(port));
     });
   });
+}
+
+/**
+ * The release build of the todo binary, from MIZAN_TODO_RELEASE_BIN: memory
+ * figures need glibc's allocator, not ASan's (which holds freed memory in
+ * quarantine). scripts/test.sh builds it.
+ */
+export function releaseTodoBin(): string {
+  const bin = process.env['MIZAN_TODO_RELEASE_BIN'];
+  if (!bin) {
+    throw new Error(
+      'MIZAN_TODO_RELEASE_BIN is not set: build the release preset and point it at ' +
+        'build/release/examples/todo/server/todo (scripts/test.sh does)',
+    );
+  }
+  accessSync(bin, constants.X_OK);
+  return bin;
+}
+
+/** Starts the release build with a fresh data directory. */
+export async function startReleaseServer(extraEnv: Record<string, string> = {}): Promise<TodoServer> {
+  releaseTodoBin();
+  const server = new TodoServer(freshDataDir(), extraEnv, releaseTodoBin);
+  await server.start();
+  return server;
 }
 
 /** Starts a server with a fresh data directory. */

@@ -2,7 +2,7 @@
 // decisions on anonymous tokens and rotation in docs/protocol.md).
 import { describe, expect, it } from 'vitest';
 import { Agent, expectError, password, privateEntries, signedIn, uniqueName, type CallBody, type User } from './agent.js';
-import { useServer } from './server.js';
+import { startServer, useServer } from './server.js';
 
 const ctx = useServer();
 const hex64 = /^[0-9a-f]{64}$/;
@@ -176,6 +176,20 @@ describe('sign-up, login and logout', () => {
     expect((await b.call('auth_login', { username: bystander.username, password })).status).toBe(200);
   });
 
+  it('concurrent guesses beyond the workers: no more than five are checked against the password', async () => {
+    const { user } = await signedIn(ctx.server.origin);
+    const guesses = await Promise.all(
+      Array.from({ length: 32 }, (_, i) =>
+        new Agent(ctx.server.origin).call('auth_login', { username: user.username, password: `guess ${i}` }),
+      ),
+    );
+    const statuses = guesses.map((g) => g.status);
+    // Exactly five were checked (and failed); the other 27 never reached the password.
+    expect(statuses.filter((s) => s === 401)).toHaveLength(5);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(27);
+    expectError(await new Agent(ctx.server.origin).call('auth_login', { username: user.username, password }), 429, 'rate_limited');
+  });
+
   it('a successful sign-in clears the failures before the limit', async () => {
     const { user } = await signedIn(ctx.server.origin);
     const a = new Agent(ctx.server.origin);
@@ -275,6 +289,68 @@ describe('CSRF', () => {
     for (const origin of [ctx.server.origin, `http://localhost:${ctx.server.port}`]) {
       const reply = await agent.call('add_todo', { title: 'from an allowed origin' }, { Origin: origin });
       expect(reply.status, reply.text).toBe(200);
+    }
+  });
+});
+
+describe('cookie tossing (several cookies of one name)', () => {
+  const sessionOf = (agent: Agent): string => agent.jar.get('mizan_session') ?? '';
+
+  it("a planted second session cookie of another user signs nobody in, not the planter's session", async () => {
+    const victim = await signedIn(ctx.server.origin);
+    const attacker = await signedIn(ctx.server.origin);
+    for (const header of [
+      `mizan_session=${sessionOf(attacker.agent)}; mizan_session=${sessionOf(victim.agent)}`,
+      `mizan_session=${sessionOf(victim.agent)}; mizan_session=${sessionOf(attacker.agent)}`,
+    ]) {
+      const reply = await victim.agent.request('/api/mizan/session/', { headers: { Cookie: header } });
+      expect(reply.json<{ user: User | null }>().user).toBeNull();
+      expectError(await victim.agent.context('todos', '', { Cookie: header }), 401, 'unauthenticated');
+    }
+  });
+
+  it('a stale or made-up second session cookie does not sign the user out', async () => {
+    const { agent, user } = await signedIn(ctx.server.origin);
+    const header = `mizan_session=${'f'.repeat(64)}; mizan_session=${sessionOf(agent)}`;
+    const reply = await agent.request('/api/mizan/session/', { headers: { Cookie: header } });
+    expect(reply.json<{ user: User | null }>().user?.id).toBe(user.id);
+  });
+
+  it('two different CSRF cookies are refused, even with a header matching one of them', async () => {
+    const a = new Agent(ctx.server.origin);
+    const b = new Agent(ctx.server.origin);
+    await a.session();
+    await b.session();
+    const header = `mizan_csrf=${b.csrf}; mizan_csrf=${a.csrf}`;
+    for (const token of [a.csrf, b.csrf]) {
+      expectError(
+        await a.call('auth_signup', { username: uniqueName(), password }, { Cookie: header, 'X-CSRF-Token': token }),
+        403,
+        'csrf_failed',
+      );
+    }
+  });
+});
+
+describe('Secure cookies', () => {
+  it('take the __Host- prefix (session and CSRF), which a sibling subdomain cannot set', async () => {
+    const server = await startServer({ MIZAN_SECURE_COOKIES: '1' });
+    try {
+      const a = new Agent(server.origin);
+      const first = await a.request('/api/mizan/session/');
+      expect(attributes(first.setCookie('__Host-mizan_csrf'))).toEqual(expect.arrayContaining(['Path=/', 'Secure']));
+      expect(first.setCookie('mizan_csrf')).toBeUndefined();
+      await a.session();
+      const user = await a.signup();
+      expect(a.jar.has('__Host-mizan_session')).toBe(true);
+      expect(a.jar.has('mizan_mwt')).toBe(true);
+      expect((await a.session()).user?.id).toBe(user.id);
+      // The unprefixed name means nothing here: planting it signs nobody in.
+      const planted = `mizan_session=${a.jar.get('__Host-mizan_session')}`;
+      const reply = await a.request('/api/mizan/session/', { headers: { Cookie: planted } });
+      expect(reply.json<{ user: User | null }>().user).toBeNull();
+    } finally {
+      await server.dispose();
     }
   });
 });

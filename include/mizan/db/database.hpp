@@ -20,10 +20,13 @@ namespace mizan::db {
 enum class durability {
   /// synchronous=NORMAL: a commit survives the process being killed; a power
   /// loss or operating-system crash may lose the last transactions (it never
-  /// corrupts the database). The default: no fsync per commit.
+  /// corrupts the database). No fsync per commit: an opt-in
+  /// (`?synchronous=normal`) for data that can be lost.
   normal,
-  /// synchronous=FULL: a commit also survives power loss, at the cost of an
-  /// fsync per commit.
+  /// synchronous=FULL: a commit also survives power loss and an operating-
+  /// system crash, at the cost of an fsync per commit (per batch of the write
+  /// lane). The default, as PostgreSQL's `synchronous_commit=on`: an
+  /// acknowledged write is durable.
   full,
 };
 
@@ -33,7 +36,7 @@ struct database_options {
   /// How long a statement waits for another writer's lock before failing
   /// with errc::unavailable.
   std::chrono::milliseconds busy_timeout{5000};
-  durability synchronous = durability::normal;
+  durability synchronous = durability::full;
   /// Prepared statements kept per connection; beyond it the cache is emptied.
   std::size_t statement_cache_size = 256;
 };
