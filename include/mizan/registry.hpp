@@ -177,6 +177,24 @@ class function_builder {
   detail::function_def* def_;
 };
 
+/// Options added to a function registered elsewhere, such as the accounts
+/// functions; returned by `registry::function`. Only whole contexts: a scope
+/// would need the function's argument and result types.
+class registered_function {
+ public:
+  explicit registered_function(detail::function_def& def) : def_(&def) {}
+
+  /// Makes every instance of `c` stale after a successful call, as
+  /// `function_builder::affects(c)` does.
+  registered_function& affects(const mizan::context& c) {
+    def_->affects.push_back({std::string(c.name()), nullptr});
+    return *this;
+  }
+
+ private:
+  detail::function_def* def_;
+};
+
 /// All server functions of an application.
 ///
 /// Registration happens at start-up, on one thread; afterwards the registry
@@ -229,6 +247,11 @@ class registry {
     };
     return function_builder<Args, Result>(def);
   }
+
+  /// A function registered earlier, so that the application can declare what
+  /// else it changes: `app.function("auth_signup").affects(stats)`. Throws
+  /// std::logic_error, naming it, when no function has that name.
+  registered_function function(std::string_view name);
 
   const std::deque<detail::function_def>& functions() const { return functions_; }
   const detail::type_table& types() const { return types_; }

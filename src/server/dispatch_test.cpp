@@ -188,6 +188,45 @@ std::string registration_error(Setup setup) {
   return "";
 }
 
+// A library registers a mutation (as mizan::accounts does auth_signup); the
+// application, which alone knows its contexts, declares what else it changes.
+TEST(Registry, FunctionRegisteredElsewhereGainsAffectsInCallsSchemaAndManifest) {
+  registry app;
+  app.add("join", [](call&) { return 1; }).affects_private_contexts();
+  app.add("list_items", &list_items).context(items);
+  app.add("get_item", &get_item).context(item).private_();
+  app.function("join").affects(items);
+  const catalog cat(app, "/api/mizan");
+  caller who;
+  const auto r = server::run_function(cat, *cat.function("join"), obj("{}"), who.c);
+  std::vector<std::string> entries;
+  for (const auto& e : r.invalidate) entries.push_back(boost::json::serialize(params::to_json(e)));
+  EXPECT_EQ(entries, (std::vector<std::string>{R"("items")", R"("item")"}));
+
+  const std::string affects =
+      R"([{"context":"items","scoped":false},{"context":"item","scoped":false}])";
+  const auto schema = server::schema_of(cat);
+  const auto& join = schema.at("functions").as_array().at(1);  // sorted: get_item, join, ...
+  EXPECT_EQ(join.at("name"), "join");
+  EXPECT_EQ(boost::json::serialize(join.at("affects")), affects);
+  const auto manifest = server::manifest_of(cat);
+  const auto& mutation = manifest.at("mutations").as_array().at(0);
+  EXPECT_EQ(mutation.at("name"), "join");
+  EXPECT_EQ(boost::json::serialize(mutation.at("affects")), affects);
+
+  try {
+    app.function("nobody");
+    FAIL() << "expected a logic_error";
+  } catch (const std::logic_error& e) {
+    EXPECT_STREQ(e.what(), "mizan: no function 'nobody' is registered");
+  }
+  EXPECT_NE(registration_error([](registry& a) {
+              a.add("join", [](call&) { return 1; });
+              a.function("join").affects(items);
+            }).find("affects context 'items', which no function declares"),
+            std::string::npos);
+}
+
 TEST(Catalog, InconsistentRegistrationsStopStartupNamingTheFunction) {
   EXPECT_EQ(registration_error([](registry& a) {
               a.add("f", &list_items);

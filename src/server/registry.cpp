@@ -5,12 +5,21 @@
 #include <fmt/format.h>
 #include <boost/core/demangle.hpp>
 
+#include <stdexcept>
+
 namespace mizan {
 
 detail::function_def& registry::add_def(std::string name) {
   auto& def = functions_.emplace_back();
   def.name = std::move(name);
   return def;
+}
+
+registered_function registry::function(std::string_view name) {
+  for (auto& def : functions_) {
+    if (def.name == name) return registered_function(def);
+  }
+  throw std::logic_error(fmt::format("mizan: no function '{}' is registered", name));
 }
 
 void registry::record_scopes(const detail::function_def& def, const void* args, const void* result,
