@@ -124,8 +124,8 @@ void emit_context(out_it out, const context& c, const schema& s) {
   emit_alias(out, c.pascal + "Params", params);
   fmt::format_to(out, "export const {0}: ContextRef<{1}Data, {1}Params> = {{\n", c.const_name,
                  c.pascal);
-  fmt::format_to(out, "  context: {},\n  private: {},\n}};\n\n", string_literal(c.name),
-                 c.is_private ? "true" : "false");
+  fmt::format_to(out, "  context: {},\n  private: {},\n{}}};\n\n", string_literal(c.name),
+                 c.is_private ? "true" : "false", c.needs_user ? "  auth: true,\n" : "");
 }
 
 void emit_error_codes(out_it out) {

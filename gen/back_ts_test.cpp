@@ -169,6 +169,16 @@ export const a_b_cContext: ContextRef<ABCData, ABCParams> = {
   EXPECT_THAT(text, Not(HasSubstr("client.call(find")));
 }
 
+TEST(emit_index, marks_a_context_that_needs_a_user) {
+  const auto s = schema_json(
+      R"({"name": "mine", "kind": "query", "context": "mine", "auth": "user",
+          "args": {"kind": "ref", "name": "no_args"}, "fields": [], "result": {"kind": "string"}})",
+      R"({"name": "mine", "functions": ["mine"], "private": true, "params": []})", "");
+  EXPECT_THAT(index_of(s),
+              HasSubstr("export const mineContext: ContextRef<MineData, MineParams> = {\n"
+                        "  context: 'mine',\n  private: true,\n  auth: true,\n};\n"));
+}
+
 TEST(emit_index, writes_named_types_with_members_always_present) {
   const auto s =
       schema_json(mutation("paint", "no_args", R"({"kind": "ref", "name": "canvas"})"), "",

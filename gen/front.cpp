@@ -146,6 +146,14 @@ bool read_function(function& f, const boost::json::value& v, const detail::type_
   read_arguments(f, o, names, types, where);
   f.result = detail::read_type(member(o, "result", where), names, where + ": result");
   f.websocket = detail::optional_bool(o, "websocket", where);
+  if (const auto* auth = o.if_contains("auth")) {
+    const std::string level = as_string(*auth, where + ": auth");
+    if (level != "none" && level != "user" && level != "staff" && level != "superuser" &&
+        level != "predicate") {
+      fail(where, fmt::format("unknown auth '{}'", level));
+    }
+    f.needs_user = level == "user" || level == "staff" || level == "superuser";
+  }
   return true;
 }
 
@@ -185,6 +193,7 @@ context read_context(const boost::json::value& v,
     if (it == fns.end() || it->second->context != c.name) {
       fail(where, fmt::format("'{}' is not a query of this context", c.functions.back()));
     }
+    c.needs_user = c.needs_user || it->second->needs_user;
   }
   std::sort(c.functions.begin(), c.functions.end());
   std::set<std::string> seen;

@@ -197,6 +197,23 @@ TEST(read_schema, checks_contexts_against_their_queries) {
   EXPECT_THAT(error_of(s), HasSubstr("context 'it ems': the name must match"));
 }
 
+TEST(read_schema, a_context_needs_a_user_when_one_of_its_queries_does) {
+  auto s = base_schema();
+  EXPECT_FALSE(read_schema(s).contexts[0].needs_user) << "no auth: none";
+  for (const char* level : {"none", "predicate"}) {
+    fn(s, 0)["auth"] = level;
+    EXPECT_FALSE(read_schema(s).contexts[0].needs_user) << level;
+  }
+  for (const char* level : {"user", "staff", "superuser"}) {
+    fn(s, 0)["auth"] = level;
+    EXPECT_TRUE(read_schema(s).contexts[0].needs_user) << level;
+  }
+  fn(s, 0)["auth"] = "admin";
+  EXPECT_EQ(error_of(s), "schema: function 'list_items': unknown auth 'admin'");
+  fn(s, 0)["auth"] = 1;
+  EXPECT_THAT(error_of(s), HasSubstr("function 'list_items': auth: expected a string"));
+}
+
 TEST(read_schema, refuses_two_types_with_one_typescript_name) {
   auto s = base_schema();
   s.at("types").as_object()["Item"] = s.at("types").at("item");

@@ -80,6 +80,8 @@ struct function {
   std::vector<field_rules> rules;
   type result;
   bool websocket = false;
+  /// Its `auth` is user, staff or superuser: anonymous callers get a 401.
+  bool needs_user = false;
 
   /// True when a call may leave every argument out.
   bool args_optional() const {
@@ -110,6 +112,8 @@ struct context {
   std::vector<std::string> functions;
   std::vector<context_param> params;
   bool is_private = false;
+  /// One of its functions needs a signed-in user, so the whole context does.
+  bool needs_user = false;
 
   bool params_optional() const {
     for (const auto& p : params) {

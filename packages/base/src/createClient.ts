@@ -34,12 +34,19 @@ type Reply = { result: unknown; invalidate?: InvalidateEntry[] };
 export function createClient(options: ClientOptions = {}): Client {
   const { baseUrl = '', prefix = '/api/mizan', staleTime = 0, gcTime = 300_000, retry = 3, websocket } = options;
   const transport = createTransport(options);
-  const store = createStore(transport, staleTime, gcTime, retry);
+  // Contexts whose data depends on who is signed in: the private ones and
+  // those that need a user, cleared on sign-in and sign-out.
   const privates = new Set<string>();
+  const needUser = new Set<string>();
+  const store = createStore(transport, staleTime, gcTime, retry, (ctx) => needUser.has(ctx));
 
   const contextOf = (ref: Ref, opts: ObserveOptions = {}): string => {
     const ctx = typeof ref == 'string' ? ref : ref.context;
     if (opts.private ?? (ref as ContextRef).private) privates.add(ctx);
+    if ((ref as ContextRef).auth) {
+      needUser.add(ctx);
+      privates.add(ctx);
+    }
     return ctx;
   };
   const entryOf = (ref: Ref, params?: Params, opts?: ObserveOptions): Entry =>

@@ -1,6 +1,6 @@
 import { batch } from './batch.js';
 import { matches, pairsOf, type Target } from './invalidation.js';
-import type { MizanError } from './MizanError.js';
+import { MizanError } from './MizanError.js';
 import { timer, type Timer } from './timer.js';
 import type { Transport } from './transport.js';
 import type { SSRData } from './types.js';
@@ -47,8 +47,18 @@ export const IDLE: State = { status: 'idle', data: undefined, error: undefined, 
 /** The cache of a client. */
 export type Store = ReturnType<typeof createStore>;
 
-/** Builds the cache; `transport` fetches contexts, `retry` bounds GET retries. */
-export function createStore(transport: Transport, staleTime: number, gcTime: number, retry: number) {
+/**
+ * Builds the cache; `transport` fetches contexts, `retry` bounds GET retries,
+ * `needsUser(context)` says which contexts are not asked for while the
+ * session is anonymous.
+ */
+export function createStore(
+  transport: Transport,
+  staleTime: number,
+  gcTime: number,
+  retry: number,
+  needsUser: (ctx: string) => boolean,
+) {
   const cache = new Map<string, Entry>();
   const pending = new Set<Entry>();
   let flushTimer: Timer | undefined;
@@ -115,7 +125,15 @@ export function createStore(transport: Transport, staleTime: number, gcTime: num
       e.ctrl = e.promise = undefined;
       set(e, state());
     };
-    return (e.promise = transport.request('GET', path, undefined, ctrl.signal, headers, retry).then(
+    const get = () => transport.request('GET', path, undefined, ctrl.signal, headers, retry);
+    // Known to be anonymous: the answer would be a 401, so it is not asked for.
+    const reply = needsUser(e.ctx)
+      ? transport.anonymous().then((anonymous) => {
+          if (anonymous) throw new MizanError('unauthenticated', 'Authentication required.', 401);
+          return get();
+        })
+      : get();
+    return (e.promise = reply.then(
       (r) => {
         const modified = r.status != 304;
         if (modified && e.ctrl == ctrl) e.etag = r.headers.get('etag');

@@ -32,6 +32,11 @@ export interface Transport {
   session(): Promise<Session>;
   /** Forgets the session, so the next unsafe call fetches a fresh CSRF token. */
   reset(): void;
+  /**
+   * True when nobody is signed in: no bearer token, or a session without a
+   * user. False when that cannot be known (session/ failed).
+   */
+  anonymous(): Promise<boolean>;
 }
 
 const JSON_TYPE = 'application/json';
@@ -144,6 +149,13 @@ export function createTransport(options: ClientOptions): Transport {
         },
       )),
     reset: () => void (session = undefined),
+    async anonymous() {
+      try {
+        return token ? !(await token()) : !(await self.session()).user;
+      } catch {
+        return false;
+      }
+    },
   };
   return self;
 }

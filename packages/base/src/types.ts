@@ -11,6 +11,14 @@ export interface ContextRef<TData = unknown, TParams extends Params = Params> {
   readonly context: string;
   /** Results depend on the user: cleared on sign-in and sign-out. */
   readonly private?: boolean;
+  /**
+   * Needs a signed-in user (a function of it has `auth` user, staff or
+   * superuser). While the session is known to be anonymous (`session/` says
+   * no user, or the token getter returns none), the kernel does not ask the
+   * server: the entry is an `unauthenticated` error (status 401) at once,
+   * and it is fetched after a sign-in.
+   */
+  readonly auth?: boolean;
   readonly __types?: [TData, TParams];
 }
 

@@ -107,6 +107,7 @@ export type ABCParams = {
 export const a_b_cContext: ContextRef<ABCData, ABCParams> = {
   context: 'a.b-c',
   private: true,
+  auth: true,
 };
 
 /** The error codes of the protocol's table; a function may raise others. */

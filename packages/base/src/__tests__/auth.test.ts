@@ -126,3 +126,67 @@ describe('token auth', () => {
     expect(calls[0]!.init.credentials).toBe('same-origin');
   });
 });
+
+describe('contexts that need a user', () => {
+  const todos = { context: 'todos', private: true, auth: true } as const;
+
+  it('are not asked for while session/ says nobody is signed in, and are fetched after a sign-in', async () => {
+    let signedIn: typeof user | null = null;
+    const { fetch, count } = fakeFetch({
+      'session/': () => json({ user: signedIn, csrf_token: 't' }),
+      'ctx/todos/': () => json({ list_todos: [] }),
+      'ctx/stats/': () => json({ public_stats: {} }),
+      'call/auth_login/': () => ((signedIn = user), json({ result: { user }, invalidate: ['todos'] })),
+    });
+    const client = createClient({ fetch });
+    const obs = client.observe(todos, {});
+    obs.subscribe(() => {});
+    client.observe('stats', {}).subscribe(() => {});
+    await flush();
+    expect(obs.getSnapshot()).toMatchObject({ status: 'error', isFetching: false, error: { code: 'unauthenticated', status: 401 } });
+    expect(count('ctx/todos/')).toBe(0);
+    expect(count('ctx/stats/')).toBe(1);
+    expect(count('session/')).toBe(1);
+    await expect(client.load(todos, {})).rejects.toMatchObject({ code: 'unauthenticated' });
+    expect(count('ctx/todos/')).toBe(0);
+
+    await client.call('auth_login', { username: 'ann', password: 'pw' });
+    await tick(20);
+    expect(count('session/')).toBe(2);
+    expect(count('ctx/todos/')).toBe(1);
+    expect(obs.getSnapshot()).toMatchObject({ status: 'success', data: { list_todos: [] } });
+  });
+
+  it('are fetched after session/ when someone is signed in', async () => {
+    const { fetch, calls } = fakeFetch({
+      'session/': () => json({ user, csrf_token: 't' }),
+      'ctx/': () => json({ list_todos: [] }),
+    });
+    const client = createClient({ fetch });
+    expect(await client.load(todos, {})).toEqual({ list_todos: [] });
+    await client.load(todos, {});
+    expect(calls.map((c) => c.url)).toEqual(['/api/mizan/session/', '/api/mizan/ctx/todos/', '/api/mizan/ctx/todos/']);
+  });
+
+  it('are fetched anyway when session/ fails: the server has the last word', async () => {
+    const { fetch, count } = fakeFetch({
+      'session/': () => fail(503, 'unavailable'),
+      'ctx/': () => fail(401, 'unauthenticated'),
+    });
+    const client = createClient({ fetch, retry: 0 });
+    await expect(client.load(todos, {})).rejects.toMatchObject({ code: 'unauthenticated' });
+    expect(count('ctx/')).toBe(1);
+  });
+
+  it('in token mode are not asked for while the getter has no token, and never call session/', async () => {
+    let jwt: string | null = null;
+    const { fetch, calls } = fakeFetch({ 'ctx/': () => json({ list_todos: [] }) });
+    const client = createClient({ fetch, auth: { token: () => jwt } });
+    await expect(client.load(todos, {})).rejects.toMatchObject({ code: 'unauthenticated', status: 401 });
+    expect(calls).toHaveLength(0);
+    jwt = 'jwt-1';
+    client.resetPrivate();
+    expect(await client.load(todos, {})).toEqual({ list_todos: [] });
+    expect(calls.map((c) => [c.url, c.headers.authorization])).toEqual([['/api/mizan/ctx/todos/', 'Bearer jwt-1']]);
+  });
+});
