@@ -1,6 +1,6 @@
 // The plain page the reference server serves at `/`, driven in Debian's
-// Chromium: sign up, add, toggle and delete a todo without a reload, and see
-// a validation message on the field.
+// Chromium: a signed-out load with a clean console, sign up, add, toggle and
+// delete a todo without a reload, and see a validation message on the field.
 import { accessSync, constants, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -51,7 +51,7 @@ afterAll(async () => {
 async function onPage(steps: (page: Page) => Promise<void>): Promise<void> {
   const page = await context!.newPage();
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  // 4xx answers are part of the flow (the 422 of an empty title, no favicon);
+  // 4xx answers are part of the flow (the 422 of an empty title);
   // a 5xx or an uncaught exception never is.
   page.on('response', (r) => r.status() >= 500 && problems.push(`${r.status()} ${r.url()}`));
   try {
@@ -67,6 +67,31 @@ async function onPage(steps: (page: Page) => Promise<void>): Promise<void> {
 }
 
 describe('the todo page', () => {
+  it('loads signed out with nothing in the console (no 4xx, no favicon 404), counts in the singular', async () => {
+    await onPage(async (page) => {
+      page.setDefaultTimeout(10_000);
+      const errors: string[] = [];
+      page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+      page.on('response', (r) => r.status() >= 400 && errors.push(`${r.status()} ${r.url()}`));
+      await page.goto(server!.url('/'));
+      await page.locator('#signed-out').waitFor({ state: 'visible' });
+      // A fresh server: nobody yet.
+      await expectText(page, '#public-stats', '0 users, 0 todos');
+      await page.waitForTimeout(300);
+      expect(errors).toEqual([]);
+
+      // Signing up lists stats among the invalidations: one user, at once.
+      await page.fill('#auth-form input[name=username]', `first_${Date.now()}`);
+      await page.fill('#auth-form input[name=password]', 'correct horse battery');
+      await page.click('#auth-form button[value=signup]');
+      await page.locator('#signed-in').waitFor({ state: 'visible' });
+      await expectText(page, '#public-stats', '1 user, 0 todos');
+      await page.click('#logout');
+      await page.locator('#signed-out').waitFor({ state: 'visible' });
+      expect(problems).toEqual([]);
+    });
+  });
+
   it('signs up, adds, toggles and deletes a todo, and shows field errors', async () => {
     await onPage(async (page) => {
       page.setDefaultTimeout(10_000);

@@ -111,13 +111,17 @@ export function describeWebApp(framework: Framework): void {
     for (const dir of [profile, dist]) if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  /** A new tab on the app, watched for page errors and 5xx answers. */
-  async function openPage(): Promise<Page> {
+  /**
+   * A new tab on the app, watched for page errors and 5xx answers; `watch`
+   * adds listeners before the page loads.
+   */
+  async function openPage(watch?: (page: Page) => void): Promise<Page> {
     const page = await context!.newPage();
     page.setDefaultTimeout(step_timeout_ms);
     page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-    // 4xx answers are part of the flow (signed-out contexts, 422s); 5xx never are.
+    // 4xx answers are part of the flow (422s, a refused sign-in); 5xx never are.
     page.on('response', (r) => r.status() >= 500 && problems.push(`${r.status()} ${r.url()}`));
+    watch?.(page);
     await page.goto(server!.url('/'));
     await expectText(page.getByRole('heading', { level: 1 }), 'Mizan todos');
     return page;
@@ -157,13 +161,66 @@ export function describeWebApp(framework: Framework): void {
       }
     });
 
+    it('loads signed out with nothing in the console: no 401 for ctx/todos, no 404 for a favicon', async () => {
+      await withFailureReport(async () => {
+        await context!.clearCookies();
+        const errors: string[] = [];
+        const requests: string[] = [];
+        const page = await openPage((p) => {
+          p.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+          p.on('response', (r) => r.status() >= 400 && errors.push(`${r.status()} ${r.url()}`));
+          p.on('request', (r) => requests.push(new URL(r.url()).pathname));
+        });
+        await page.getByRole('button', { name: 'Sign up' }).waitFor();
+        await page.getByTestId('public-stats').waitFor();
+        await page.getByTestId('leaderboard').waitFor({ state: 'attached' });
+        // Focus refetches too; anything late would show up meanwhile.
+        await page.bringToFront();
+        await page.waitForTimeout(500);
+        expect(errors).toEqual([]);
+        expect(requests.filter((path) => path.includes('/ctx/todos/'))).toEqual([]);
+        expect(requests).toContain('/api/mizan/session/');
+        expect(problems).toEqual([]);
+        await page.close();
+      });
+    });
+
+    it('shows a sign-up in the public counts and the leaderboard at once, without a reload', async () => {
+      await withFailureReport(async () => {
+        await context!.clearCookies();
+        const page = await openPage();
+        const publicStats = page.getByTestId('public-stats');
+        await publicStats.waitFor();
+        const [users = NaN, todos = NaN] = ((await publicStats.textContent()) ?? '').match(/\d+/g)!.map(Number);
+        const count = (n: number, noun: string): string => `${n} ${noun}${n === 1 ? '' : 's'}`;
+        await expectText(publicStats, `${count(users, 'user')}, ${count(todos, 'todo')}`);
+        await markNoReload(page);
+
+        const username = `joiner_${framework}_${Date.now()}`;
+        await page.getByLabel('Username').fill(username);
+        await page.getByLabel('Password').fill('correct horse battery');
+        await page.getByRole('button', { name: 'Sign up' }).click();
+        await page.getByRole('button', { name: 'Sign out' }).waitFor();
+        // The server lists stats and leaderboard among the sign-up's
+        // invalidations, and purges their cached copies.
+        await expectText(publicStats, `${count(users + 1, 'user')}, ${count(todos, 'todo')}`);
+        await page.getByTestId('leaderboard').getByText(`${username}: 0`).waitFor();
+        expect(await stillNoReload(page)).toBe(true);
+
+        await page.getByRole('button', { name: 'Sign out' }).click();
+        await page.getByRole('button', { name: 'Sign up' }).waitFor();
+        expect(problems).toEqual([]);
+        await page.close();
+      });
+    });
+
     it('signs up, adds, toggles and deletes todos live in two tabs, and shows field errors', async () => {
       await withFailureReport(async () => {
         const page = await openPage();
         const username = `web_${framework}_${Date.now()}`;
         const password = 'correct horse battery';
 
-        // Signed out: the private context answers `unauthenticated`.
+        // Signed out: the client reports the private context `unauthenticated`.
         await page.getByLabel('Username').fill(username);
         await page.getByLabel('Password').fill(password);
         await page.getByRole('button', { name: 'Sign up' }).click();

@@ -69,7 +69,7 @@ describe('schema', () => {
     const expected: [string, Partial<SchemaFunction>][] = [
       ['list_todos', { context: 'todos', auth: 'user', private: true }],
       ['todo_stats', { context: 'todos', auth: 'user', private: true }],
-      ['get_todo', { context: 'todo', auth: 'user', private: true }],
+      ['get_todo', { context: 'todo', auth: 'user', private: true, cache: 60 }],
       ['add_todo', { context: null, auth: 'user', kind: 'mutation' }],
       ['toggle_todo', { auth: 'user', websocket: true, kind: 'mutation' }],
       ['delete_todo', { auth: 'user', kind: 'mutation' }],
@@ -83,7 +83,11 @@ describe('schema', () => {
     expect(affects(fn('add_todo').affects)).toEqual(['todos']);
     expect(affects(fn('toggle_todo').affects)).toEqual(['todo?', 'todos']);
     expect(affects(fn('delete_todo').affects)).toEqual(['todo?', 'todos']);
-    expect(affects(fn('clear_done').affects)).toEqual(['todos']);
+    expect(affects(fn('clear_done').affects)).toEqual(['todo', 'todos']);
+    // Declared by the application on a function the accounts module registers.
+    expect(fn('auth_signup').affects.filter((a) => !a.scoped).map((a) => a.context)).toEqual(
+      expect.arrayContaining(['stats', 'leaderboard', 'todo', 'todos']),
+    );
     for (const name of [
       'auth_signup',
       'auth_login',
@@ -129,7 +133,7 @@ describe('manifest', () => {
       private: true,
       rev: 0,
     });
-    expect(byName['todo']).toMatchObject({ path: '/api/mizan/ctx/todo/', ttl: null, private: true });
+    expect(byName['todo']).toMatchObject({ path: '/api/mizan/ctx/todo/', ttl: 60, private: true });
     expect(byName['todo']?.params.map((p) => [p.name, p.type, p.optional])).toEqual([['id', 'int', false]]);
     expect(byName['stats']).toMatchObject({ ttl: 5, private: false });
     expect(byName['leaderboard']).toMatchObject({ ttl: 5, private: false });
@@ -144,8 +148,14 @@ describe('manifest', () => {
     expect(mutation('add_todo')).toMatchObject({ path: '/api/mizan/call/add_todo/' });
     expect(affects(mutation('toggle_todo')!.affects)).toEqual(['todo?', 'todos']);
     expect(affects(mutation('auth_login')!.affects)).toEqual(['todo', 'todos']);
+    expect(mutation('auth_signup')!.affects.map((a) => a.context).sort()).toEqual([
+      'leaderboard',
+      'stats',
+      'todo',
+      'todos',
+    ]);
     expect(manifest.routes.map((r) => [r.pattern, r.methods, r.function, affects(r.affects)])).toEqual([
-      ['/todos/clear-done/', ['POST'], 'clear_done', ['todos']],
+      ['/todos/clear-done/', ['POST'], 'clear_done', ['todo', 'todos']],
       ['/todos/export.csv', ['GET'], 'export_csv', []],
     ]);
   });

@@ -1,7 +1,7 @@
 // GET {prefix}/ctx/{context}/: bundling, canonical params and strict coercion,
 // ETag/304, cache headers and the origin cache (PROTOCOL §2, §3).
 import { beforeAll, describe, expect, it } from 'vitest';
-import { Agent, expectError, signedIn, uniqueName, type Todo } from './agent.js';
+import { Agent, expectError, password, Reply, signedIn, uniqueName, type CallBody, type Todo } from './agent.js';
 import { runTodo, useServer } from './server.js';
 
 const ctx = useServer();
@@ -149,16 +149,11 @@ describe('caching headers', () => {
     }
   });
 
-  it('private contexts: private, no-store, Vary: Cookie, Authorization, bypass', async () => {
-    for (const [name, q] of [
-      ['todos', ''],
-      ['todo', `id=${first.id}`],
-    ] as const) {
-      const reply = await alice.context(name, q);
-      expect(reply.header('Cache-Control')).toBe('private, no-store');
-      expect(reply.header('Vary')).toBe('Cookie, Authorization');
-      expect(reply.header('X-Mizan-Cache')).toBe('bypass');
-    }
+  it('an uncached private context: private, no-store, Vary: Cookie, Authorization, bypass', async () => {
+    const reply = await alice.context('todos');
+    expect(reply.header('Cache-Control')).toBe('private, no-store');
+    expect(reply.header('Vary')).toBe('Cookie, Authorization');
+    expect(reply.header('X-Mizan-Cache')).toBe('bypass');
   });
 
   it('ETag is answered with 304 and no body, carrying the cache headers', async () => {
@@ -198,6 +193,32 @@ describe('caching headers', () => {
     const after = await new Agent(ctx.server.origin).context('leaderboard', 'limit=12');
     expect(after.header('X-Mizan-Cache')).toBe('miss');
     expect(after.text).not.toBe(hit.text);
+  });
+
+  it('auth_signup purges the cached stats and leaderboard: the new user is counted and listed at once', async () => {
+    const board = 'limit=100';
+    const users = (r: Reply): number => r.json<{ public_stats: { users: number } }>().public_stats.users;
+    const names = (r: Reply): string[] =>
+      r.json<{ leaderboard: { username: string }[] }>().leaderboard.map((row) => row.username);
+    await new Agent(ctx.server.origin).context('stats');
+    await new Agent(ctx.server.origin).context('leaderboard', board);
+    const stats = await new Agent(ctx.server.origin).context('stats');
+    const leaderboard = await new Agent(ctx.server.origin).context('leaderboard', board);
+    expect(stats.header('X-Mizan-Cache')).toBe('hit');
+    expect(leaderboard.header('X-Mizan-Cache')).toBe('hit');
+
+    const username = uniqueName('newcomer');
+    const reply = await new Agent(ctx.server.origin).call('auth_signup', { username, password });
+    expect(reply.status, reply.text).toBe(200);
+    expect(reply.json<CallBody<unknown>>().invalidate).toEqual(expect.arrayContaining(['stats', 'leaderboard']));
+
+    const statsAfter = await new Agent(ctx.server.origin).context('stats');
+    expect(statsAfter.header('X-Mizan-Cache')).toBe('miss');
+    expect(users(statsAfter)).toBe(users(stats) + 1);
+    const leaderboardAfter = await new Agent(ctx.server.origin).context('leaderboard', board);
+    expect(leaderboardAfter.header('X-Mizan-Cache')).toBe('miss');
+    expect(names(leaderboard)).not.toContain(username);
+    expect(names(leaderboardAfter)).toContain(username);
   });
 
   it('add_todo purges the cached public stats', async () => {

@@ -133,7 +133,7 @@ describe('session mode (cookies + CSRF)', () => {
     );
     const res = await client.view('/todos/clear-done/', { method: 'POST' });
     expect(res.status).toBe(303);
-    expect(privateHeader(res.headers.get('x-mizan-invalidate'))).toBe('todos');
+    expect(privateHeader(res.headers.get('x-mizan-invalidate'))).toBe('todos, todo');
     await until('refetch after the view', () => !obs.getSnapshot().data?.list_todos.some((x) => x.done));
     stop();
   });
@@ -167,6 +167,28 @@ describe('session mode (cookies + CSRF)', () => {
     expect(client.getData(todosRef, {})).toBeUndefined();
     const denied = await client.call('add_todo', { title: 'x' }).catch((e: unknown) => e);
     expect(denied).toMatchObject({ code: 'unauthenticated', status: 401 });
+  });
+});
+
+describe('a context that needs a user (generated with auth: true)', () => {
+  const needsUser: ContextRef<TodosBundle, Record<string, never>> = { ...todosRef, auth: true };
+
+  it('is not asked for while session/ says nobody is signed in, and is fetched after sign-up', async () => {
+    const log: Logged[] = [];
+    const browser = new Agent(ctx.server.origin);
+    const client = createClient({ ...quiet, baseUrl: ctx.server.origin, fetch: logging(browser.fetch, log) });
+    clients.push(client);
+    const obs = client.observe(needsUser, {});
+    const stop = obs.subscribe(() => {});
+    await until('signed-out state', () => obs.getSnapshot().status === 'error');
+    expect(obs.getSnapshot().error).toMatchObject({ code: 'unauthenticated', status: 401 });
+    expect(log.map((l) => `${l.method} ${l.path} ${l.status}`)).toEqual(['GET /api/mizan/session/ 200']);
+
+    await client.call('auth_signup', { username: uniqueName(), password: 'correct horse battery' });
+    await until('loaded after sign-up', () => obs.getSnapshot().status === 'success');
+    expect(obs.getSnapshot().data).toEqual({ list_todos: [], todo_stats: { total: 0, done: 0 } });
+    expect(log.filter((l) => l.status >= 400)).toEqual([]);
+    stop();
   });
 });
 

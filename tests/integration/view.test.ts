@@ -52,7 +52,7 @@ describe('GET /todos/export.csv', () => {
 });
 
 describe('POST /todos/clear-done/', () => {
-  it('with the header token: deletes done todos, 303 to / with X-Mizan-Invalidate: todos', async () => {
+  it('with the header token: deletes done todos, 303 to / with X-Mizan-Invalidate: todos, todo', async () => {
     await addTodos(alice, ['keep 1', 'done 1', 'keep 2', 'done 2']);
     const reply = await alice.request('/todos/clear-done/', {
       method: 'POST',
@@ -60,7 +60,7 @@ describe('POST /todos/clear-done/', () => {
     });
     expect(reply.status, reply.text).toBe(303);
     expect(reply.header('Location')).toBe('/');
-    expect(privateHeader(reply.header('X-Mizan-Invalidate'))).toBe('todos');
+    expect(privateHeader(reply.header('X-Mizan-Invalidate'))).toBe('todos, todo');
     expect(reply.header('Cache-Control')).toBe('no-store');
     expect(await titlesOf(alice)).toEqual(['keep 1', 'keep 2']);
   });
@@ -74,7 +74,7 @@ describe('POST /todos/clear-done/', () => {
       body: `other=field&csrf_token=${encodeURIComponent(agent.csrf)}`,
     });
     expect(reply.status, reply.text).toBe(303);
-    expect(privateHeader(reply.header('X-Mizan-Invalidate'))).toBe('todos');
+    expect(privateHeader(reply.header('X-Mizan-Invalidate'))).toBe('todos, todo');
     expect(await titlesOf(agent)).toEqual(['keep b']);
   });
 

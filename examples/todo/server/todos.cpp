@@ -169,7 +169,9 @@ void register_functions(mizan::registry& app) {
 
   app.add("list_todos", &list_todos).context(todos).auth(auth_level::user).private_();
   app.add("todo_stats", &todo_stats).context(todos).auth(auth_level::user).private_();
-  app.add("get_todo", &get_todo).context(todo).auth(auth_level::user).private_();
+  // Cached per user: the app's cached private context. A scoped purge
+  // (toggle_todo, delete_todo) drops one todo's entries, clear_done all.
+  app.add("get_todo", &get_todo).context(todo).auth(auth_level::user).private_().cache(60s);
   // Public stats and the leaderboard count todos: mutations purge them too.
   app.add("add_todo", &add_todo)
       .affects(todos)
@@ -195,6 +197,10 @@ void register_functions(mizan::registry& app) {
       .validate("limit", {.min = 1, .max = 100})
       .validate("min_done", {.min = 0});
   app.add("admin_overview", &admin_overview).context(admin).auth(auth_level::staff);
+  // A sign-up adds a user, whom the public counts and the leaderboard (which
+  // lists users with nothing done) show. The accounts functions know nothing
+  // of this application's contexts, so it declares that here.
+  app.function("auth_signup").affects(stats).affects(leaderboard_ctx);
   app.add("export_csv", &export_csv)
       .route("/todos/export.csv")
       .methods({"GET"})
@@ -203,6 +209,7 @@ void register_functions(mizan::registry& app) {
       .route("/todos/clear-done/")
       .methods({"POST"})
       .affects(todos)
+      .affects(todo)
       .affects(stats)
       .affects(leaderboard_ctx)
       .auth(auth_level::user);

@@ -8,7 +8,8 @@
 
 namespace todo_app {
 
-/// Registers every function of the reference application.
+/// Registers every function of the reference application, after
+/// mizan::accounts::register_functions: it adds to what auth_signup affects.
 void register_functions(mizan::registry& app);
 
 /// The application's tables.

@@ -205,6 +205,7 @@ export type AdminParams = Record<string, never>;
 export const adminContext: ContextRef<AdminData, AdminParams> = {
   context: 'admin',
   private: false,
+  auth: true,
 };
 
 export interface LeaderboardData {
@@ -243,6 +244,7 @@ export type TodoParams = {
 export const todoContext: ContextRef<TodoData, TodoParams> = {
   context: 'todo',
   private: true,
+  auth: true,
 };
 
 export interface TodosData {
@@ -255,6 +257,7 @@ export type TodosParams = Record<string, never>;
 export const todosContext: ContextRef<TodosData, TodosParams> = {
   context: 'todos',
   private: true,
+  auth: true,
 };
 
 /** The error codes of the protocol's table; a function may raise others. */

@@ -26,11 +26,18 @@ async function call(fn, args = {}) {
   return body.result;
 }
 
+// `no-cache`: the browser revalidates its copy of a public context (cached
+// 5 s) with the server, so a refetch after an invalidation is never stale.
 async function context(name) {
-  const res = await fetch(`${api}/ctx/${name}/`, { credentials: 'same-origin' });
+  const res = await fetch(`${api}/ctx/${name}/`, { credentials: 'same-origin', cache: 'no-cache' });
   const body = await res.json();
   if (!res.ok) throw body.error;
   return body;
+}
+
+/** `1 user`, `2 users`. */
+function count(n, noun) {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }
 
 function showErrors(form, error) {
@@ -65,7 +72,7 @@ const render = {
   },
   async stats() {
     const { public_stats: s } = await context('stats');
-    document.getElementById('public-stats').textContent = `${s.users} users, ${s.todos} todos`;
+    document.getElementById('public-stats').textContent = `${count(s.users, 'user')}, ${count(s.todos, 'todo')}`;
   },
 };
 
@@ -112,6 +119,8 @@ document.getElementById('add-form').addEventListener('submit', async (event) => 
 });
 
 document.getElementById('logout').addEventListener('click', async () => {
+  // Signed out, the todos are no longer shown: nothing to refetch (a 401).
+  shown.delete('todos');
   await call('auth_logout');
   await showUser(null);
 });

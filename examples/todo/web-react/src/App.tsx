@@ -6,7 +6,9 @@ import { TodoPanel } from './TodoPanel';
 /**
  * The whole page. Whether someone is signed in is read from the private
  * `todos` context itself: `unauthenticated` means signed out, and sign-in or
- * sign-out in any tab resets that context, so every tab follows.
+ * sign-out in any tab resets that context, so every tab follows. The context
+ * needs a user (`auth: true`), so once `session/` says nobody is signed in
+ * the client reports `unauthenticated` without asking for it.
  */
 export function App() {
   const todos = useTodos();

@@ -1,5 +1,8 @@
 import { useLeaderboard, useStats } from './api/react';
 
+/** `1 user`, `2 users`. */
+const count = (n: number, noun: string): string => `${n} ${noun}${n === 1 ? '' : 's'}`;
+
 /** Public data, the same for everyone signed in or not. */
 export function Leaderboard() {
   const board = useLeaderboard({ limit: 10 });
@@ -16,7 +19,7 @@ export function Leaderboard() {
       </ol>
       {stats.data && (
         <p data-testid="public-stats" className="muted">
-          {stats.data.public_stats.users} users, {stats.data.public_stats.todos} todos
+          {count(stats.data.public_stats.users, 'user')}, {count(stats.data.public_stats.todos, 'todo')}
         </p>
       )}
     </section>
