@@ -32,11 +32,12 @@ function ask(socket: Socket, request: Buffer | string): Promise<number> {
       const whole = responses(text);
       if (whole.length > 0) {
         socket.off('data', onData);
+        socket.off('error', reject);
         resolve(whole[0]!.status);
       }
     };
     socket.on('data', onData);
-    socket.once('error', reject);
+    socket.on('error', reject);
     socket.write(request);
   });
 }
@@ -67,6 +68,7 @@ describe('memory', () => {
     for (const s of sockets) s.destroy();
     await sleep(500);
     const after = rss() - before;
+    if (process.env['MIZAN_MEMORY_REPORT']) console.log(`bodies: held ${held / MiB} MiB, after close ${after / MiB} MiB`);
     expect(held, `RSS grew ${(held / MiB).toFixed(1)} MiB with 200 idle connections`).toBeLessThan(24 * MiB);
     expect(after, `RSS ${(after / MiB).toFixed(1)} MiB over the start once they closed`).toBeLessThan(8 * MiB);
   });
@@ -96,6 +98,7 @@ describe('memory', () => {
       }),
     );
     const grown = rss() - baseline;
+    if (process.env['MIZAN_MEMORY_REPORT']) console.log(`cache: grew ${grown / MiB} MiB, baseline ${baseline / MiB} MiB`);
     for (const s of sockets) s.destroy();
     expect(grown, `RSS grew ${(grown / MiB).toFixed(1)} MiB for a ${cacheBudget / MiB} MiB cache`).toBeLessThan(
       cacheBudget * 1.2,
