@@ -88,7 +88,7 @@ for t in $threads_list; do
     # The same application committing without fsync, for comparison.
     # shellcheck disable=SC2086
     start_todo "$t" ${BENCH_APP_ENV:-} \
-      "MIZAN_DATABASE_URL=sqlite://$work/normal-$t.db?synchronous=normal"
+      "MIZAN_DATABASE_URL=sqlite:///$work/normal-$t.db?synchronous=normal"
     todo_pid=$pid todo_url=$url
     sleep 0.5
     todo_idle=$(status_kib "$todo_pid" VmRSS)
