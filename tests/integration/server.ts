@@ -15,21 +15,24 @@ const stop_timeout_ms = 20_000;
 /** Output kept per stream for failure messages. */
 const max_output_chars = 64 * 1024;
 
-/** The application binary from MIZAN_TODO_BIN; throws a clear message if unusable. */
-export function todoBin(): string {
-  const bin = process.env['MIZAN_TODO_BIN'];
-  if (!bin) {
-    throw new Error(
-      'MIZAN_TODO_BIN is not set: point it at the todo binary, e.g. ' +
-        'MIZAN_TODO_BIN=$PWD/build/asan/examples/todo/server/todo npm run test:integration',
-    );
-  }
+/** The executable named by environment variable `name`; throws a clear message if unusable. */
+function binaryFrom(name: string, hint: string): string {
+  const bin = process.env[name];
+  if (!bin) throw new Error(`${name} is not set: ${hint}`);
   try {
     accessSync(bin, constants.X_OK);
   } catch {
-    throw new Error(`MIZAN_TODO_BIN=${bin} is not an executable file`);
+    throw new Error(`${name}=${bin} is not an executable file`);
   }
   return bin;
+}
+
+/** The application binary from MIZAN_TODO_BIN. */
+export function todoBin(): string {
+  return binaryFrom(
+    'MIZAN_TODO_BIN',
+    'point it at the todo binary, e.g. MIZAN_TODO_BIN=$PWD/build/asan/examples/todo/server/todo npm run test:integration',
+  );
 }
 
 /** The environment every test server gets, on top of the caller's extras. */
@@ -200,15 +203,10 @@ export function freePort(): Promise<number> {
  * quarantine). scripts/test.sh builds it.
  */
 export function releaseTodoBin(): string {
-  const bin = process.env['MIZAN_TODO_RELEASE_BIN'];
-  if (!bin) {
-    throw new Error(
-      'MIZAN_TODO_RELEASE_BIN is not set: build the release preset and point it at ' +
-        'build/release/examples/todo/server/todo (scripts/test.sh does)',
-    );
-  }
-  accessSync(bin, constants.X_OK);
-  return bin;
+  return binaryFrom(
+    'MIZAN_TODO_RELEASE_BIN',
+    'point it at the release build, build/release/examples/todo/server/todo (scripts/test.sh builds it)',
+  );
 }
 
 /** Starts the release build with a fresh data directory. */
