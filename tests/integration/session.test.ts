@@ -2,7 +2,7 @@
 // decisions on anonymous tokens and rotation in docs/protocol.md).
 import { describe, expect, it } from 'vitest';
 import { Agent, expectError, password, privateEntries, signedIn, uniqueName, type CallBody, type User } from './agent.js';
-import { startServer, useServer } from './server.js';
+import { startServer, TodoServer, useServer } from './server.js';
 
 const ctx = useServer();
 const hex64 = /^[0-9a-f]{64}$/;
@@ -188,6 +188,28 @@ describe('sign-up, login and logout', () => {
     expect(statuses.filter((s) => s === 401)).toHaveLength(5);
     expect(statuses.filter((s) => s === 429)).toHaveLength(27);
     expectError(await new Agent(ctx.server.origin).call('auth_login', { username: user.username, password }), 429, 'rate_limited');
+  });
+
+  it('concurrent guesses through two processes sharing the database: still no more than five checked', async () => {
+    // A second server process on the same SQLite database, as behind a load balancer.
+    const second = new TodoServer(ctx.server.dataDir);
+    await second.start();
+    try {
+      const { user } = await signedIn(ctx.server.origin);
+      const guesses = await Promise.all(
+        Array.from({ length: 32 }, (_, i) =>
+          new Agent(i % 2 ? second.origin : ctx.server.origin).call('auth_login', {
+            username: user.username,
+            password: `guess ${i}`,
+          }),
+        ),
+      );
+      const statuses = guesses.map((g) => g.status);
+      expect(statuses.filter((s) => s === 401)).toHaveLength(5);
+      expect(statuses.filter((s) => s === 429)).toHaveLength(27);
+    } finally {
+      await second.stop();
+    }
   });
 
   it('a successful sign-in clears the failures before the limit', async () => {
