@@ -4,7 +4,6 @@
 //
 // One file for one state machine; it is also the only translation unit that
 // includes Beast's parser and stream (each such unit costs compile time).
-#include <algorithm>
 #include <array>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/awaitable.hpp>
@@ -22,6 +21,7 @@
 #include <chrono>
 #include <exception>
 
+#include "http/body_budget.hpp"
 #include "http/diagnostics.hpp"
 #include "http/framing.hpp"
 #include "http/serialize.hpp"
@@ -60,7 +60,8 @@ class connection {
         cfg_(w.shared->config),
         stream_(std::move(socket)),
         buffer_(cfg_.max_header_bytes + buffer_slack),
-        reply_timer_(w.ctx) {
+        reply_timer_(w.ctx),
+        body_(w.shared->body_bytes, cfg_.max_body_memory) {
     error_code ec;
     auto ep = stream_.socket().remote_endpoint(ec);
     if (!ec) remote_ = ep.address().to_string();
@@ -71,7 +72,6 @@ class connection {
   }
 
   ~connection() {
-    release_body();
     if (ex_) ex_->conn = nullptr;
     (prev_ ? prev_->next_ : w_.connections) = next_;
     if (next_) next_->prev_ = prev_;
@@ -112,8 +112,6 @@ class connection {
   asio::awaitable<void> linger();
   void prepare_exchange();
   void fill_request();
-  bool reserve_body(std::size_t bytes);
-  void release_body();
   void finish_exchange();
   void log_access(int status, std::size_t bytes);
 
@@ -128,7 +126,7 @@ class connection {
   std::string head_;
   std::string remote_;
   clock::time_point started_;
-  std::size_t body_reserved_ = 0;  ///< this request's share of shared_state::body_bytes
+  body_reservation body_;  ///< this request's share of the process's body budget
   bool idle_ = false;
   bool replied_ = false;
   connection* prev_ = nullptr;
@@ -157,31 +155,11 @@ void connection::prepare_exchange() {
   ex_->req.remote_address = remote_;
 }
 
-// Request bodies draw on one process-wide budget, reserved as they grow (by
-// their declared length up front) and returned once the answer is written.
-bool connection::reserve_body(std::size_t bytes) {
-  if (bytes <= body_reserved_) return true;
-  const auto more = bytes - body_reserved_;
-  auto& total = w_.shared->body_bytes;
-  auto held = total.load(std::memory_order_relaxed);
-  do {
-    if (held + more > cfg_.max_body_memory) return false;
-  } while (!total.compare_exchange_weak(held, held + more, std::memory_order_relaxed));
-  body_reserved_ = bytes;
-  return true;
-}
-
-void connection::release_body() {
-  if (body_reserved_ == 0) return;
-  w_.shared->body_bytes.fetch_sub(body_reserved_, std::memory_order_relaxed);
-  body_reserved_ = 0;
-}
-
 // Once the answer is written: the body's budget is returned, and a kept-alive
 // connection keeps a small body buffer for reuse, never the largest body it
 // has seen, which an idle connection would otherwise pin for minutes.
 void connection::finish_exchange() {
-  release_body();
+  body_.release();
   if (ex_ && ex_.use_count() == 1 && ex_->req.body.capacity() > cfg_.kept_body_bytes) {
     std::string().swap(ex_->req.body);
   }
@@ -283,12 +261,12 @@ asio::awaitable<bool> connection::read_body() {
   }
   // The body is parsed straight into the request's string, keeping its capacity.
   parser_->get().body().swap(req.body);
-  if (!parser_->is_done() && !reserve_body(parser_->content_length().value_or(0))) {
+  // Bodies are charged to the process's budget by their declared length up
+  // front (a chunked one as it grows) and released once answered.
+  if (!parser_->is_done() && !body_.grow_to(parser_->content_length().value_or(0))) {
     co_await fail_busy();
     co_return false;
   }
-  // mod_reqtimeout's MinRate: the body's allowance starts at body_timeout and
-  // grows by a second per `body_min_rate` bytes received.
   const auto body_started = clock::now();
   std::uint64_t received = 0;
   while (!parser_->is_done()) {
@@ -305,20 +283,15 @@ asio::awaitable<bool> connection::read_body() {
         co_await fail(errc::bad_request, "Malformed request body.");
         co_return false;
       }
-      // A chunked body is charged as its buffer grows.
-      if (!reserve_body(parser_->get().body().capacity())) {
+      if (!body_.grow_to(parser_->get().body().capacity())) {
         co_await fail_busy();
         co_return false;
       }
       if (parser_->is_done()) break;
       if (!ec && used > 0) continue;
     }
-    auto deadline = clock::now() + cfg_.body_timeout;
-    if (cfg_.body_min_rate > 0) {
-      const auto earned = std::chrono::milliseconds(received * 1000 / cfg_.body_min_rate);
-      deadline = std::min(deadline, body_started + cfg_.body_timeout + earned);
-    }
-    stream_.expires_at(deadline);
+    stream_.expires_at(body_read_deadline(body_started, clock::now(), cfg_.body_timeout, received,
+                                          cfg_.body_min_rate));
     auto ec = co_await read_some();
     if (ec == bhttp::error::buffer_overflow) {
       co_await fail(errc::bad_request, "Chunk header too long.");
