@@ -123,7 +123,7 @@ void app_handler::handle(const http::request& req, http::responder res) {
             error(errc::method_not_allowed, "Use GET.").with_header("Allow", "GET, HEAD")));
       }
       // An invalid bearer token is refused everywhere, cached answers included.
-      if (!bearer_token_acceptable(svc_, req)) {
+      if (!bearer_token_acceptable(svc_, caller_of(req))) {
         return res.send(error_response(error(errc::unauthenticated, "Invalid or expired token.")));
       }
       if (context_fast_path(svc_, req, *ctx, res)) return;

@@ -2,10 +2,10 @@
 #include "mizan/call.hpp"
 
 #include "auth/jwt.hpp"
-#include "http/message.hpp"
 #include "mizan/db.hpp"
 #include "mizan/error.hpp"
 #include "server/call_state.hpp"
+#include "server/caller.hpp"
 #include "server/identity.hpp"
 #include "server/services.hpp"
 
@@ -27,13 +27,11 @@ db::connection& call::db() const {
 }
 
 std::string_view call::header(std::string_view name) const {
-  if (!state_->request) return {};
-  const auto* value = state_->request->find(name);
-  return value ? std::string_view(*value) : std::string_view{};
+  return state_->caller ? state_->caller->header(name) : std::string_view{};
 }
 
 std::string_view call::remote_address() const {
-  return state_->request ? std::string_view(state_->request->remote_address) : std::string_view{};
+  return state_->caller ? state_->caller->remote_address : std::string_view{};
 }
 
 bool call::uses_bearer_token() const {

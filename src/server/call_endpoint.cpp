@@ -18,11 +18,12 @@ http::response call_endpoint(services& svc, const http::request& req, const func
   if (req.method != "POST") {
     throw error(errc::method_not_allowed, "Use POST.").with_header("Allow", "POST");
   }
-  const identity who = resolve_identity(svc, req);
-  if (!f->csrf_exempt) check_csrf(svc, req, who);
+  const caller from = caller_of(req);
+  const identity who = resolve_identity(svc, from);
+  if (!f->csrf_exempt) check_csrf(svc, from, who);
   const auto args = parse_arguments(req);
 
-  detail::call_state state = call_state_for(svc, req, who);
+  detail::call_state state = call_state_for(svc, from, who);
   call c(state);
   auto result = run_function(svc.cat, *f, args, c);
 
@@ -38,10 +39,11 @@ http::response session_endpoint(services& svc, const http::request& req) {
   if (req.method != "GET" && req.method != "HEAD") {
     throw error(errc::method_not_allowed, "Use GET.").with_header("Allow", "GET");
   }
-  const identity who = resolve_identity(svc, req);
+  const caller from = caller_of(req);
+  const identity who = resolve_identity(svc, from);
   bool fresh = false;
   const std::string token =
-      who.session ? who.session->csrf_token : anonymous_csrf_token(svc, req, fresh);
+      who.session ? who.session->csrf_token : anonymous_csrf_token(svc, from, fresh);
   boost::json::value user = nullptr;
   if (who.user) user = boost::json::value_from(*who.user);
   http::response res =

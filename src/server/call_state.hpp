@@ -9,13 +9,10 @@
 #include <string>
 #include <string_view>
 
-namespace mizan::http {
-struct request;
-}
-
 namespace mizan::server {
 class services;
-}
+struct caller;
+}  // namespace mizan::server
 
 namespace mizan::detail {
 
@@ -23,7 +20,7 @@ enum class session_change { none, sign_in, sign_out };
 
 struct call_state {
   server::services* services = nullptr;
-  const http::request* request = nullptr;  // null outside HTTP (tests, CLI)
+  const server::caller* caller = nullptr;  // null outside a transport (tests, CLI)
   std::optional<mizan::user> user;
   bool bearer = false;
   session_change change = session_change::none;

@@ -86,11 +86,12 @@ bool locally_cacheable(const context_def& ctx) {
 void serve_context(services& svc, const http::request& req, const context_def& ctx,
                    http::responder& res) {
   const auto parsed = params::parse_query(req.query(), ctx.specs);
+  const caller from = caller_of(req);
   detail::call_state state;
   state.services = &svc;
-  state.request = &req;
+  state.caller = &from;
   if (ctx.is_private || ctx.needs_user) {
-    auto who = resolve_identity(svc, req);
+    auto who = resolve_identity(svc, from);
     state.user = std::move(who.user);
     state.bearer = who.bearer;
   }

@@ -15,14 +15,6 @@ std::int64_t unix_now() {
 
 namespace {
 
-std::optional<std::string_view> bearer_of(const http::request& req) {
-  const auto* auth = req.find("Authorization");
-  if (!auth) return std::nullopt;
-  const std::string_view value = *auth;
-  if (value.size() > 7 && http::iequals(value.substr(0, 7), "Bearer ")) return value.substr(7);
-  return std::nullopt;
-}
-
 // Several session cookies in one request are ambiguous: one may have been
 // planted by a sibling subdomain (cookie tossing) to sign the user out or to
 // fix a session of the attacker's choosing. The caller is signed in only when
@@ -50,25 +42,24 @@ void sign_in_by_cookie(services& svc, db::connection& db, std::string_view heade
 
 }  // namespace
 
-detail::call_state call_state_for(services& svc, const http::request& req, const identity& who) {
+detail::call_state call_state_for(services& svc, const caller& from, const identity& who) {
   detail::call_state state;
   state.services = &svc;
-  state.request = &req;
+  state.caller = &from;
   state.user = who.user;
   state.bearer = who.bearer;
   return state;
 }
 
-bool bearer_token_acceptable(const services& svc, const http::request& req) {
-  const auto token = bearer_of(req);
-  return !token || svc.jwt.verify(*token, "access").ok();
+bool bearer_token_acceptable(const services& svc, const caller& from) {
+  return !from.bearer || svc.jwt.verify(*from.bearer, "access").ok();
 }
 
-identity resolve_identity(services& svc, const http::request& req) {
+identity resolve_identity(services& svc, const caller& from) {
   identity who;
   auto& db = svc.database.connection();
   {
-    if (const auto token = bearer_of(req)) {
+    if (const auto token = from.bearer) {
       const auto result = svc.jwt.verify(*token, "access");
       if (!result.ok()) throw error(errc::unauthenticated, "Invalid or expired token.");
       std::int64_t id = 0;
@@ -83,7 +74,7 @@ identity resolve_identity(services& svc, const http::request& req) {
       return who;
     }
   }
-  if (const auto* cookies = req.find("Cookie")) sign_in_by_cookie(svc, db, *cookies, who);
+  if (!from.cookies.empty()) sign_in_by_cookie(svc, db, from.cookies, who);
   return who;
 }
 

@@ -13,28 +13,23 @@ std::string csrf_cookie(const services& svc, std::string_view token) {
                     {.http_only = true, .secure = svc.cfg.secure_cookies, .max_age = std::nullopt});
 }
 
-std::string anonymous_csrf_token(const services& svc, const http::request& req, bool& fresh) {
+std::string anonymous_csrf_token(const services& svc, const caller& from, bool& fresh) {
   fresh = false;
-  if (const auto* cookies = req.find("Cookie")) {
-    if (auto token = find_only_cookie(*cookies, cookie_names_for(svc.cfg.secure_cookies).csrf);
-        token && csrf_token_is_genuine(svc.cfg.secret_key, *token)) {
-      return std::string(*token);
-    }
+  if (auto token = find_only_cookie(from.cookies, cookie_names_for(svc.cfg.secure_cookies).csrf);
+      token && csrf_token_is_genuine(svc.cfg.secret_key, *token)) {
+    return std::string(*token);
   }
   fresh = true;
   return make_csrf_token(svc.cfg.secret_key);
 }
 
-void check_csrf(const services& svc, const http::request& req, const identity& who,
+void check_csrf(const services& svc, const caller& from, const identity& who,
                 std::string_view form_token) {
   if (who.bearer) return;  // no cookie is relied on
-  if (const auto* origin = req.find("Origin")) {
-    if (!origin_allowed(*origin, svc.allowed_origins)) {
-      throw error(errc::csrf_failed, "Origin not allowed.");
-    }
+  if (from.origin && !origin_allowed(*from.origin, svc.allowed_origins)) {
+    throw error(errc::csrf_failed, "Origin not allowed.");
   }
-  std::string_view sent = form_token;
-  if (const auto* header = req.find("X-CSRF-Token")) sent = *header;
+  const std::string_view sent = from.csrf_token.value_or(form_token);
   if (sent.empty()) throw error(errc::csrf_failed, "CSRF token missing.");
   if (who.session) {
     if (!crypto::constant_time_equal(sent, who.session->csrf_token)) {
@@ -42,11 +37,8 @@ void check_csrf(const services& svc, const http::request& req, const identity& w
     }
     return;
   }
-  const auto* cookies = req.find("Cookie");
   // Several different CSRF cookies are ambiguous (one may be planted): refused.
-  const auto cookie =
-      cookies ? find_only_cookie(*cookies, cookie_names_for(svc.cfg.secure_cookies).csrf)
-              : std::nullopt;
+  const auto cookie = find_only_cookie(from.cookies, cookie_names_for(svc.cfg.secure_cookies).csrf);
   if (!cookie || !crypto::constant_time_equal(sent, *cookie) ||
       !csrf_token_is_genuine(svc.cfg.secret_key, sent)) {
     throw error(errc::csrf_failed, "CSRF token incorrect.");

@@ -4,6 +4,7 @@
 
 #include "http/message.hpp"
 #include "server/call_state.hpp"
+#include "server/caller.hpp"
 #include "server/identity.hpp"
 #include "server/services.hpp"
 
@@ -14,12 +15,12 @@ void apply_session_change(services& svc, const identity& who, const detail::call
 
 /// Checks CSRF for an unsafe request (PROTOCOL.md §3); throws `csrf_failed`.
 /// `form_token` is a token sent in a form body instead of the header.
-void check_csrf(const services& svc, const http::request& req, const identity& who,
+void check_csrf(const services& svc, const caller& from, const identity& who,
                 std::string_view form_token = {});
 
 /// The anonymous CSRF token of this browser: its cookie when genuine, or a
 /// new one (then `fresh` is set and the caller must set the cookie).
-std::string anonymous_csrf_token(const services& svc, const http::request& req, bool& fresh);
+std::string anonymous_csrf_token(const services& svc, const caller& from, bool& fresh);
 std::string csrf_cookie(const services& svc, std::string_view token);
 
 }  // namespace mizan::server

@@ -57,9 +57,10 @@ http::response view_endpoint(services& svc, const http::request& req, const rout
     throw error(errc::method_not_allowed, "Method not allowed.").with_header("Allow", allow);
   }
   const function_def& f = *route.function;
-  const identity who = resolve_identity(svc, req);
+  const caller from = caller_of(req);
+  const identity who = resolve_identity(svc, from);
   if (req.method != "GET" && req.method != "HEAD") {
-    check_csrf(svc, req, who, is_form(req) ? form_csrf_token(req) : std::string());
+    check_csrf(svc, from, who, is_form(req) ? form_csrf_token(req) : std::string());
   }
 
   boost::json::object args = match.params;
@@ -74,7 +75,7 @@ http::response view_endpoint(services& svc, const http::request& req, const rout
   }
   if (!req.body.empty() && !is_form(req)) merge(args, parse_arguments(req));
 
-  detail::call_state state = call_state_for(svc, req, who);
+  detail::call_state state = call_state_for(svc, from, who);
   call c(state);
   auto result = run_function(svc.cat, f, args, c);
 

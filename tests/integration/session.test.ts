@@ -205,8 +205,13 @@ describe('sign-up, login and logout', () => {
         ),
       );
       const statuses = guesses.map((g) => g.status);
-      expect(statuses.filter((s) => s === 401)).toHaveLength(5);
-      expect(statuses.filter((s) => s === 429)).toHaveLength(27);
+      // Two processes contend for SQLite's one writer: under load a guess may
+      // wait out the busy timeout and get 503 (with Retry-After), never more
+      // than five checks.
+      expect(statuses.filter((s) => s === 401).length, statuses.join(' ')).toBeLessThanOrEqual(5);
+      expect(statuses.filter((s) => s === 401).length, statuses.join(' ')).toBeGreaterThan(0);
+      expect(statuses.every((s) => s === 401 || s === 429 || s === 503), statuses.join(' ')).toBe(true);
+      for (const g of guesses.filter((r) => r.status === 503)) expect(g.header('Retry-After')).not.toBeNull();
     } finally {
       await second.stop();
     }
