@@ -7,6 +7,8 @@
 #include "server/csrf.hpp"
 #include "server/session_effects.hpp"
 
+#include "server/test_services.hpp"
+
 #include <gtest/gtest.h>
 
 #include <string>
@@ -15,17 +17,6 @@ namespace {
 
 using namespace mizan;
 using namespace mizan::server;
-
-settings test_settings() {
-  settings s;
-  s.secret_key = std::string(40, 's');
-  s.cache_secret = std::string(40, 'c');
-  s.mwt_secret = std::string(40, 'm');
-  s.database_url = "sqlite::memory:";
-  s.session_store = "memory";
-  s.allowed_origins = {"http://app.example"};
-  return s;
-}
 
 class Identity : public ::testing::Test {
  protected:
@@ -49,7 +40,7 @@ class Identity : public ::testing::Test {
   }
 
   registry reg_;
-  services svc_{test_settings(), reg_};
+  services svc_{test::in_memory_settings(), reg_};
   user alice_;
   user bob_;
 };
