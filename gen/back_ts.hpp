@@ -18,6 +18,11 @@ inline constexpr std::string_view banner =
 /// goes before named types (`api.` in the framework files).
 std::string ts_type(const type& t, std::string_view qualifier = {});
 
+/// The contents of `packages/base/src/errorCodes.ts`: the wire codes of
+/// `MIZAN_ERRC_TABLE` as the kernel's `ProtocolErrorCode` union, so that the
+/// table in `mizan/error.hpp` is the only list written by hand.
+std::string emit_error_codes_file();
+
 /// The contents of `index.ts`.
 /// @throws schema_error when two declarations would share a name.
 std::string emit_index(const schema& s);

@@ -206,8 +206,14 @@ TEST(emit_index, gives_calls_without_required_arguments_a_default) {
               HasSubstr("    send: (args: SendArgs = {}) => client.call(send, args),\n"));
 }
 
-TEST(emit_index, lists_the_protocol_error_codes_in_table_order) {
-  EXPECT_THAT(index_of(schema_json(mutation("ping"), "", "")), HasSubstr(R"(export type ErrorCode =
+TEST(emit_index, passes_on_the_kernels_error_codes_instead_of_declaring_them) {
+  const auto text = index_of(schema_json(mutation("ping"), "", ""));
+  EXPECT_THAT(text, HasSubstr("export type { ErrorCode } from '@mizan/base';\n"));
+  EXPECT_THAT(text, Not(HasSubstr("'bad_request'")));
+}
+
+TEST(emit_error_codes_file, lists_the_protocol_error_codes_in_table_order) {
+  EXPECT_THAT(emit_error_codes_file(), HasSubstr(R"(export type ProtocolErrorCode =
   | 'bad_request'
   | 'unauthenticated'
   | 'forbidden'
@@ -221,6 +227,22 @@ TEST(emit_index, lists_the_protocol_error_codes_in_table_order) {
   | 'internal'
   | 'unavailable';
 )"));
+}
+
+TEST(emit_index, marks_a_function_that_changes_the_session) {
+  const auto s = schema_json(
+      R"({"name": "sign_in", "kind": "mutation", "context": null,
+          "args": {"kind": "ref", "name": "no_args"}, "fields": [],
+          "result": {"kind": "null"}, "session": true},
+         {"name": "stay", "kind": "mutation", "context": null,
+          "args": {"kind": "ref", "name": "no_args"}, "fields": [],
+          "result": {"kind": "null"}, "session": false})",
+      "", "");
+  const auto text = index_of(s);
+  EXPECT_THAT(text, HasSubstr("export const sign_in: FunctionRef<SignInArgs, null> = {\n"
+                              "  fn: 'sign_in',\n  session: true,\n};\n"));
+  EXPECT_THAT(text, HasSubstr("export const stay: FunctionRef<StayArgs, null> = {\n"
+                              "  fn: 'stay',\n};\n"));
 }
 
 TEST(emit_index, refuses_two_declarations_with_one_name) {

@@ -146,6 +146,7 @@ bool read_function(function& f, const boost::json::value& v, const detail::type_
   read_arguments(f, o, names, types, where);
   f.result = detail::read_type(member(o, "result", where), names, where + ": result");
   f.websocket = detail::optional_bool(o, "websocket", where);
+  f.session = detail::optional_bool(o, "session", where);
   if (const auto* auth = o.if_contains("auth")) {
     const std::string level = as_string(*auth, where + ": auth");
     if (level != "none" && level != "user" && level != "staff" && level != "superuser" &&

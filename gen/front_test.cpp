@@ -24,7 +24,7 @@ boost::json::value base_schema() {
        "fields": [{"name": "tags", "rules": {"min_length": 1}},
                   {"name": "title", "rules": {"required": true, "max_length": 200, "min": 1E0}}],
        "result": {"kind": "ref", "name": "item"},
-       "websocket": true},
+       "websocket": true, "session": true},
       {"name": "export_csv", "kind": "view", "context": null,
        "args": {"kind": "ref", "name": "no_args"}, "fields": [],
        "result": {"kind": "response"}}
@@ -67,6 +67,7 @@ TEST(read_schema, builds_sorted_ir_without_views) {
   const auto& add = s.functions[0];
   EXPECT_FALSE(add.is_query);
   EXPECT_TRUE(add.websocket);
+  EXPECT_TRUE(add.session) << "the schema's session flag reaches the IR";
   EXPECT_EQ(add.pascal, "AddItem");
   EXPECT_EQ(add.args_type, "AddArgs");
   ASSERT_EQ(add.args.size(), 2u);
@@ -76,6 +77,7 @@ TEST(read_schema, builds_sorted_ir_without_views) {
   EXPECT_EQ(add.result.ref, "Item");
   const auto& list = s.functions[1];
   EXPECT_TRUE(list.is_query);
+  EXPECT_FALSE(list.session) << "absent means false";
   EXPECT_EQ(list.context, "items");
   EXPECT_TRUE(list.rules.empty()) << "a field without rules has no entry";
   ASSERT_EQ(s.contexts.size(), 1u);

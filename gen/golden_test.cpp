@@ -1,6 +1,7 @@
 // Golden files: tests/golden/<case>/schema.json is the input and the .ts
 // files beside it the expected output, byte for byte. After an intended
 // change, rewrite them with scripts/update-golden.sh and review the diff.
+#include "gen/back_ts.hpp"
 #include "gen/generate.hpp"
 
 #include "core/json_strict.hpp"
@@ -16,9 +17,13 @@ namespace {
 
 namespace fs = std::filesystem;
 
-fs::path golden_root() {
+fs::path source_root() {
   const char* env = std::getenv("MIZAN_SOURCE_DIR");
-  return fs::path(env && *env ? env : MIZAN_GEN_SOURCE_DIR) / "tests" / "golden";
+  return fs::path(env && *env ? env : MIZAN_GEN_SOURCE_DIR);
+}
+
+fs::path golden_root() {
+  return source_root() / "tests" / "golden";
 }
 
 std::string read(const fs::path& p) {
@@ -54,6 +59,15 @@ TEST_P(golden, generation_is_deterministic) {
   ASSERT_TRUE(parsed) << parsed.error;
   EXPECT_EQ(generate(parsed.value, framework_set::all()),
             generate(parsed.value, framework_set::all()));
+}
+
+// The server's error table (MIZAN_ERRC_TABLE) is the one list of wire codes
+// written by hand; the kernel's copy is generated from it and must not drift.
+TEST(ErrorCodes, KernelListIsTheServerTable) {
+  const auto file = source_root() / "packages" / "base" / "src" / "errorCodes.ts";
+  EXPECT_EQ(read(file), emit_error_codes_file())
+      << file << " differs from MIZAN_ERRC_TABLE in include/mizan/error.hpp; run "
+      << "`mizan-gen --error-codes " << file.string() << "` (in the build's gen/) and commit it";
 }
 
 // todo: the reference application; synthetic: every type kind, escaping, a

@@ -82,6 +82,9 @@ struct function {
   bool websocket = false;
   /// Its `auth` is user, staff or superuser: anonymous callers get a 401.
   bool needs_user = false;
+  /// It may change who is signed in (the schema's `session`): the kernel
+  /// forgets its session and clears private data after it succeeds.
+  bool session = false;
 
   /// True when a call may leave every argument out.
   bool args_optional() const {

@@ -3,9 +3,11 @@
 // builds the schema in-process.
 //
 //   mizan-gen SCHEMA.json --out DIR [--framework react|vue|svelte|all]
+//   mizan-gen --error-codes FILE     (the kernel's packages/base/src/errorCodes.ts)
 //
 // SCHEMA.json may be `-` for standard input.
 #include "core/json_strict.hpp"
+#include "gen/back_ts.hpp"
 #include "gen/generate.hpp"
 
 #include <chrono>
@@ -16,13 +18,30 @@
 namespace {
 
 int usage() {
-  std::cerr << "usage: mizan-gen SCHEMA.json --out DIR [--framework react|vue|svelte|all]\n";
+  std::cerr << "usage: mizan-gen SCHEMA.json --out DIR [--framework react|vue|svelte|all]\n"
+               "       mizan-gen --error-codes FILE\n";
   return 2;
+}
+
+// Writes the kernel's list of error codes, generated from the server's table.
+int write_error_codes(const std::filesystem::path& file) {
+  try {
+    const auto written =
+        mizan::gen::write_files(file.parent_path().empty() ? "." : file.parent_path(),
+                                {{file.filename().string(), mizan::gen::emit_error_codes_file()}});
+    std::cout << "mizan-gen: " << file.string()
+              << (written.empty() ? " unchanged\n" : " written\n");
+    return 0;
+  } catch (const std::exception& e) {
+    std::cerr << "mizan-gen: " << e.what() << '\n';
+    return 1;
+  }
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (argc == 3 && std::string_view(argv[1]) == "--error-codes") return write_error_codes(argv[2]);
   std::string schema_path, out_dir, framework = "all";
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];

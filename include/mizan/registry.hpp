@@ -103,7 +103,10 @@ class function_builder {
          }});
     return *this;
   }
-  /// Makes every private context stale (sign-in and sign-out).
+  /// The call may change who is signed in (sign-in, sign-out, a password
+  /// change that rotates the session): every private context is stale, and
+  /// the schema marks the function `"session": true`, so that clients forget
+  /// their session (CSRF token, user) and the private data they hold.
   function_builder& affects_private_contexts() {
     def_->affects_private_contexts = true;
     return *this;

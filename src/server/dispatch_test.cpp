@@ -209,6 +209,9 @@ TEST(Registry, FunctionRegisteredElsewhereGainsAffectsInCallsSchemaAndManifest) 
   const auto& join = schema.at("functions").as_array().at(1);  // sorted: get_item, join, ...
   EXPECT_EQ(join.at("name"), "join");
   EXPECT_EQ(boost::json::serialize(join.at("affects")), affects);
+  // affects_private_contexts() is what tells clients the session changed.
+  EXPECT_EQ(join.at("session"), true);
+  EXPECT_EQ(schema.at("functions").as_array().at(0).at("session"), false);  // get_item
   const auto manifest = server::manifest_of(cat);
   const auto& mutation = manifest.at("mutations").as_array().at(0);
   EXPECT_EQ(mutation.at("name"), "join");

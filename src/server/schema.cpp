@@ -102,6 +102,9 @@ boost::json::value schema_of(const catalog& cat) {
         {"private", f->is_private},
         {"websocket", f->websocket},
         {"csrf_exempt", f->csrf_exempt},
+        // Signing in or out (or rotating the session): clients forget their
+        // session and every private context's data (docs/protocol.md).
+        {"session", f->affects_private_contexts},
         {"route", f->route.empty() ? boost::json::value(nullptr) : boost::json::value(f->route)},
         {"methods", std::move(methods)},
         {"rev", f->rev},

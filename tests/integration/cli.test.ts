@@ -13,6 +13,7 @@ interface SchemaFunction {
   auth: string;
   private: boolean;
   websocket: boolean;
+  session: boolean;
   route: string | null;
   methods: string[];
   rev: number;
@@ -97,6 +98,14 @@ describe('schema', () => {
       'auth_password_change',
     ])
       fn(name);
+    // The functions that change who is signed in, which clients learn from the
+    // schema (registered .affects_private_contexts()); a password change rotates the session.
+    expect(schema.functions.filter((f) => f.session).map((f) => f.name)).toEqual([
+      'auth_login',
+      'auth_logout',
+      'auth_password_change',
+      'auth_signup',
+    ]);
     expect(fn('add_todo').fields).toEqual([{ name: 'title', rules: { required: true, max_length: 200 } }]);
     expect(fn('leaderboard').fields).toEqual([
       { name: 'limit', rules: { min: 1, max: 100 } },

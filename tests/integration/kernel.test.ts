@@ -3,7 +3,10 @@
 // scoped), ETag/304, view-path invalidation and MizanError.
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, MizanError, type Client, type ContextRef } from '../../packages/base/src/index.js';
-import { Agent, privateHeader, signedIn, uniqueName, type TokenPair, type Todo, type User } from './agent.js';
+// The todo server's generated client (kept current by scripts/check-generated.sh):
+// its descriptors carry what the server declares, such as which functions change the session.
+import * as api from '../golden/todo/index.js';
+import { Agent, privateHeader, signedIn, uniqueName, type TokenPair, type Todo } from './agent.js';
 import { useServer } from './server.js';
 
 const ctx = useServer();
@@ -64,11 +67,11 @@ describe('session mode (cookies + CSRF)', () => {
   beforeAll(async () => {
     browser = new Agent(ctx.server.origin);
     client = createClient({ ...quiet, baseUrl: ctx.server.origin, fetch: logging(browser.fetch, log) });
-    const result = await client.call<{ user: User }>('auth_signup', {
+    const result = await client.call(api.auth_signup, {
       username: uniqueName(),
       password: 'correct horse battery',
     });
-    expect(result.user.is_staff).toBe(false);
+    expect(result.user?.is_staff).toBe(false);
   });
 
   it('observes todos and refetches from the server invalidate, with no manual refetch', async () => {
@@ -163,10 +166,33 @@ describe('session mode (cookies + CSRF)', () => {
   });
 
   it('sign-out clears private data and the next call fetches a fresh CSRF token', async () => {
-    await client.call('auth_logout');
+    await client.call(api.auth_logout, {});
     expect(client.getData(todosRef, {})).toBeUndefined();
     const denied = await client.call('add_todo', { title: 'x' }).catch((e: unknown) => e);
     expect(denied).toMatchObject({ code: 'unauthenticated', status: 401 });
+  });
+});
+
+describe('functions that change the session (generated with session: true)', () => {
+  it('after a password change the kernel drops private data and fetches the rotated session at once', async () => {
+    expect(api.auth_password_change.session).toBe(true);
+    const log: Logged[] = [];
+    const browser = new Agent(ctx.server.origin);
+    const client = createClient({ ...quiet, baseUrl: ctx.server.origin, fetch: logging(browser.fetch, log) });
+    clients.push(client);
+    await client.call(api.auth_signup, { username: uniqueName(), password: 'correct horse battery' });
+    await client.call('add_todo', { title: 'before the change' });
+    expect(await client.load(todosRef, {})).toMatchObject({ todo_stats: { total: 1 } });
+    await client.call(api.auth_password_change, {
+      old_password: 'correct horse battery',
+      new_password: 'battery horse staple',
+    });
+    expect(client.getData(todosRef, {})).toBeUndefined();
+    await client.call('add_todo', { title: 'after the change' });
+    // The old CSRF token died with the old session: without the flag the
+    // kernel would send it, get csrf_failed and retry.
+    expect(log.filter((l) => l.status >= 400)).toEqual([]);
+    expect(log.filter((l) => l.path === '/api/mizan/session/')).toHaveLength(3);
   });
 });
 
@@ -184,7 +210,7 @@ describe('a context that needs a user (generated with auth: true)', () => {
     expect(obs.getSnapshot().error).toMatchObject({ code: 'unauthenticated', status: 401 });
     expect(log.map((l) => `${l.method} ${l.path} ${l.status}`)).toEqual(['GET /api/mizan/session/ 200']);
 
-    await client.call('auth_signup', { username: uniqueName(), password: 'correct horse battery' });
+    await client.call(api.auth_signup, { username: uniqueName(), password: 'correct horse battery' });
     await until('loaded after sign-up', () => obs.getSnapshot().status === 'success');
     expect(obs.getSnapshot().data).toEqual({ list_todos: [], todo_stats: { total: 0, done: 0 } });
     expect(log.filter((l) => l.status >= 400)).toEqual([]);

@@ -1,21 +1,13 @@
+import type { ProtocolErrorCode } from './errorCodes.js';
+
 /**
  * Error codes a Mizan call or context fetch can fail with: the protocol's
- * table (PROTOCOL §3), then the ones the client raises itself. Server
- * functions may raise codes of their own, hence the open `string` tail.
+ * table (PROTOCOL §3; `errorCodes.ts`, generated from the server's table),
+ * then the ones the client raises itself. Server functions may raise codes
+ * of their own, hence the open `string` tail.
  */
 export type ErrorCode =
-  | 'bad_request'
-  | 'unauthenticated'
-  | 'forbidden'
-  | 'csrf_failed'
-  | 'not_found'
-  | 'method_not_allowed'
-  | 'payload_too_large'
-  | 'unsupported_media_type'
-  | 'validation'
-  | 'rate_limited'
-  | 'internal'
-  | 'unavailable'
+  | ProtocolErrorCode
   /** fetch itself failed (offline, DNS, CORS, reset); status 0 */
   | 'network'
   /** no complete response within the client's `timeout`; status 0 */

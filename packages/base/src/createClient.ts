@@ -9,9 +9,6 @@ import { createStore, type Entry, type State } from './store.js';
 import { createTransport } from './transport.js';
 import type { CallOptions, Client, ClientOptions, ContextRef, FunctionRef, ObserveOptions } from './types.js';
 
-// Signing in or out changes whose data private contexts hold (PROTOCOL §9).
-const AUTH_CALLS = ['auth_login', 'auth_logout', 'auth_signup'];
-
 // Runtime globals are all optional (Node, edge), so they are read loosely.
 const g = globalThis as any;
 
@@ -149,7 +146,9 @@ export function createClient(options: ClientOptions = {}): Client {
         transport.request('POST', `call/${name}/`, args, opts.signal).then((r) => r.body as Reply);
       const { result, invalidate: entries = [] } = await reply;
       invalidate(entries.map(toTarget));
-      if (AUTH_CALLS.includes(name)) resetPrivate();
+      // The server declares which functions change who is signed in (schema
+      // `session`, in generated descriptors); a name alone says nothing.
+      if ((fn as FunctionRef).session) resetPrivate();
       return result;
     } catch (e) {
       undo();

@@ -27,6 +27,13 @@ export interface FunctionRef<TArgs = Record<string, unknown>, TResult = unknown>
   readonly fn: string;
   /** Callable over the WebSocket: calls go there while it is connected. */
   readonly websocket?: boolean;
+  /**
+   * Changes who is signed in or rotates the session (the server registers it
+   * `.affects_private_contexts()`: sign-in, sign-out, password change). After
+   * it succeeds the kernel forgets its session (CSRF token, user) and clears
+   * private contexts in every tab, as `resetPrivate()` does.
+   */
+  readonly session?: boolean;
   /** Validation rules of argument fields, keyed by argument name (forms check them). */
   readonly rules?: Readonly<Record<string, FieldRules>>;
   readonly __types?: [TArgs, TResult];

@@ -110,20 +110,8 @@ export const a_b_cContext: ContextRef<ABCData, ABCParams> = {
   auth: true,
 };
 
-/** The error codes of the protocol's table; a function may raise others. */
-export type ErrorCode =
-  | 'bad_request'
-  | 'unauthenticated'
-  | 'forbidden'
-  | 'csrf_failed'
-  | 'not_found'
-  | 'method_not_allowed'
-  | 'payload_too_large'
-  | 'unsupported_media_type'
-  | 'validation'
-  | 'rate_limited'
-  | 'internal'
-  | 'unavailable';
+/** Error codes: the protocol's table, the client's own, and any a function raises. */
+export type { ErrorCode } from '@mizan/base';
 
 /** Typed calls of the mutations and one-off fetches of the contexts. */
 export function createApi(client: Client) {

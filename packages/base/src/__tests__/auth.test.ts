@@ -6,6 +6,10 @@ beforeEach(() => vi.useFakeTimers());
 afterEach(() => vi.useRealTimers());
 
 const user = { id: 1, username: 'ann', email: 'a@x.test', is_staff: false, is_superuser: false };
+// As generated from the schema: the server marks the functions that change the session.
+const login = { fn: 'auth_login', session: true } as const;
+const logout = { fn: 'auth_logout', session: true } as const;
+const passwordChange = { fn: 'auth_password_change', session: true } as const;
 
 describe('session auth', () => {
   it('fetches session/ once, lazily, and sends its CSRF token on unsafe calls only', async () => {
@@ -73,12 +77,39 @@ describe('session auth', () => {
       'call/': () => json({ result: { user } }),
     });
     const client = createClient({ fetch });
-    await client.call('auth_login', { username: 'ann', password: 'pw' });
+    await client.call(login, { username: 'ann', password: 'pw' });
     await client.call('add_todo', { title: 'x' });
-    await client.call('auth_logout');
+    await client.call(logout, {});
     await client.call('add_todo', { title: 'y' });
     const tokensSent = calls.filter((c) => c.method == 'POST').map((c) => c.headers['x-csrf-token']);
     expect(tokensSent).toEqual(['csrf-1', 'csrf-2', 'csrf-2', 'csrf-3']);
+  });
+
+  it("follows the descriptor's session flag, not the function's name", async () => {
+    let tokens = 0;
+    const { fetch, calls, count } = fakeFetch({
+      'session/': () => json({ user, csrf_token: 'csrf-' + ++tokens }),
+      'ctx/': () => json({ n: count('ctx/') }),
+      'call/': () => json({ result: { user } }),
+    });
+    const client = createClient({ fetch });
+    const todos = client.observe({ context: 'todos', private: true }, {});
+    todos.subscribe(() => {});
+    await flush();
+    // A password change rotates the session too: a fresh token, private data cleared.
+    await client.call(passwordChange, { old_password: 'a', new_password: 'b' });
+    expect(todos.getSnapshot()).toMatchObject({ status: 'loading', data: undefined });
+    await client.call('add_todo', { title: 'x' });
+    // A name alone, or a descriptor without the flag, changes nothing.
+    await client.call('auth_login', { username: 'ann', password: 'pw' });
+    await client.call({ fn: 'auth_logout' }, {});
+    await client.call({ fn: 'auth_logout', session: false }, {});
+    await client.call('add_todo', { title: 'y' });
+    const tokensSent = calls.filter((c) => c.method == 'POST').map((c) => c.headers['x-csrf-token']);
+    expect(tokensSent).toEqual(['csrf-1', 'csrf-2', 'csrf-2', 'csrf-2', 'csrf-2', 'csrf-2']);
+    expect(count('session/')).toBe(2);
+    await flush();
+    expect(todos.getSnapshot()).toMatchObject({ status: 'success', data: { n: 2 } }); // refetched once
   });
 });
 
@@ -89,7 +120,7 @@ describe('token auth', () => {
     const client = createClient({ fetch, auth: { token } });
     await client.load('todos');
     await client.call('add_todo', { title: 'x' });
-    await client.call('auth_login', {});
+    await client.call(login, {});
     await client.call('add_todo', { title: 'y' });
     expect(count('session/')).toBe(0);
     for (const c of calls) {
@@ -150,7 +181,7 @@ describe('contexts that need a user', () => {
     await expect(client.load(todos, {})).rejects.toMatchObject({ code: 'unauthenticated' });
     expect(count('ctx/todos/')).toBe(0);
 
-    await client.call('auth_login', { username: 'ann', password: 'pw' });
+    await client.call(login, { username: 'ann', password: 'pw' });
     await tick(20);
     expect(count('session/')).toBe(2);
     expect(count('ctx/todos/')).toBe(1);

@@ -147,7 +147,7 @@ describe('other tabs', () => {
     await flush();
     const bTodos = b.client.observe('todos', {});
     expect(bTodos.getSnapshot().status).toBe('success');
-    await a.client.call('auth_login', { username: 'u', password: 'p' });
+    await a.client.call({ fn: 'auth_login', session: true }, { username: 'u', password: 'p' });
     await flush();
     for (const tab of [a, b]) {
       expect(tab.count('ctx/todos/')).toBe(2);
@@ -165,7 +165,7 @@ describe('other tabs', () => {
     const client = createClient({ fetch });
     client.observe({ context: 'todos', private: true }, {}).subscribe(() => {});
     await flush();
-    await client.call('auth_login').catch(() => {});
+    await client.call({ fn: 'auth_login', session: true }, {}).catch(() => {});
     await flush();
     expect(count('ctx/todos/')).toBe(1);
     expect(count('session/')).toBe(1);

@@ -65,7 +65,7 @@ describe('hydration', () => {
     const { fetch } = fakeFetch({ 'session/': () => json({ user: null, csrf_token: 't' }), 'call/': () => json({ result: {} }) });
     const client = createClient({ fetch, ssrData: { todos: { mine: 1 }, stats: { users: 1 } } });
     client.observe('stats', {}).subscribe(() => {});
-    await client.call('auth_logout');
+    await client.call({ fn: 'auth_logout', session: true }, {});
     expect(client.dehydrate()).toEqual({ stats: { users: 1 } });
   });
 

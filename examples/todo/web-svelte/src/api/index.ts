@@ -80,12 +80,14 @@ export const auth_login: FunctionRef<AuthLoginArgs, UserResult> = {
     username: { required: true },
     password: { required: true },
   },
+  session: true,
 };
 
 export type AuthLogoutArgs = Record<string, never>;
 
 export const auth_logout: FunctionRef<AuthLogoutArgs, UserResult> = {
   fn: 'auth_logout',
+  session: true,
 };
 
 export type AuthPasswordChangeArgs = {
@@ -99,6 +101,7 @@ export const auth_password_change: FunctionRef<AuthPasswordChangeArgs, UserResul
     old_password: { required: true },
     new_password: { required: true, min_length: 8, max_length: 256 },
   },
+  session: true,
 };
 
 export type AuthRefreshArgs = {
@@ -125,6 +128,7 @@ export const auth_signup: FunctionRef<AuthSignupArgs, UserResult> = {
     password: { required: true, min_length: 8, max_length: 256 },
     email: { email: true },
   },
+  session: true,
 };
 
 export type AuthTokenArgs = {
@@ -260,20 +264,8 @@ export const todosContext: ContextRef<TodosData, TodosParams> = {
   auth: true,
 };
 
-/** The error codes of the protocol's table; a function may raise others. */
-export type ErrorCode =
-  | 'bad_request'
-  | 'unauthenticated'
-  | 'forbidden'
-  | 'csrf_failed'
-  | 'not_found'
-  | 'method_not_allowed'
-  | 'payload_too_large'
-  | 'unsupported_media_type'
-  | 'validation'
-  | 'rate_limited'
-  | 'internal'
-  | 'unavailable';
+/** Error codes: the protocol's table, the client's own, and any a function raises. */
+export type { ErrorCode } from '@mizan/base';
 
 /** Typed calls of the mutations and one-off fetches of the contexts. */
 export function createApi(client: Client) {
