@@ -63,30 +63,28 @@ std::int64_t unix_now() {
   return static_cast<std::int64_t>(std::time(nullptr));
 }
 
-// An attempt is recorded as a failure *before* the password is checked, and
-// counted among the attempts recorded before it (by rowid), so concurrent
-// guesses, in this process or another, can never have more than
-// `max_failures` checks between them: the check and the count cannot race.
-// The sign-in functions are unbatched, so each statement commits by itself
-// and every process sees the reservation at once.
+// An attempt is recorded as a failure *before* its password is checked, and
+// counted with the failures already recorded, in one write transaction: so
+// however many guesses arrive at once, on however many workers or processes
+// sharing the database, no more than `max_failures` are ever checked. A
+// refused attempt is rolled back: it is not a failure and does not stretch
+// the lock-out. One transaction is also one commit (one fsync) per attempt.
 void reserve_attempt(call& c, const std::string& username) {
   const auto now = unix_now();
-  // Every attempt ages out the expired failures, of every username: guesses
-  // at made-up names must not grow the table for ever.
-  c.db().exec("DELETE FROM mizan_login_failures WHERE at <= ?", now - failure_window);
-  const auto attempt = c.db().scalar<std::int64_t>(
-      "INSERT INTO mizan_login_failures (username, at) VALUES (?, ?) RETURNING rowid", username,
-      now);
-  const auto count = c.db().query_one<failure_count>(
-      "SELECT count(*) AS failures, min(at) AS oldest FROM mizan_login_failures "
-      "WHERE username = ? AND at > ? AND rowid <= ?",
-      username, now - failure_window, attempt);
-  if (count.failures <= max_failures) return;
-  // Refused attempts are not failures: they must not stretch the lock-out.
-  c.db().exec("DELETE FROM mizan_login_failures WHERE rowid = ?", attempt);
-  const auto wait = std::max<std::int64_t>(1, count.oldest.value_or(now) + failure_window - now);
-  throw error(errc::rate_limited, "Too many failed sign-ins. Try again later.")
-      .with_header("Retry-After", std::to_string(wait));
+  c.db().transaction([&] {
+    // Every attempt ages out the expired failures, of every username:
+    // guesses at made-up names must not grow the table for ever.
+    c.db().exec("DELETE FROM mizan_login_failures WHERE at <= ?", now - failure_window);
+    c.db().exec("INSERT INTO mizan_login_failures (username, at) VALUES (?, ?)", username, now);
+    const auto count = c.db().query_one<failure_count>(
+        "SELECT count(*) AS failures, min(at) AS oldest FROM mizan_login_failures "
+        "WHERE username = ? AND at > ?",
+        username, now - failure_window);
+    if (count.failures <= max_failures) return;
+    const auto wait = std::max<std::int64_t>(1, count.oldest.value_or(now) + failure_window - now);
+    throw error(errc::rate_limited, "Too many failed sign-ins. Try again later.")
+        .with_header("Retry-After", std::to_string(wait));
+  });
 }
 
 std::optional<mizan::user> checked_sign_in(call& c, const login_args& a) {
