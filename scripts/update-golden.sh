@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Rewrites the generator's golden files after an intended change:
 # tests/golden/todo/schema.json from the todo server of BUILD_DIR, then every
-# tests/golden/<case>/*.ts from its schema.json. Review the diff, then commit.
+# tests/golden/<case>/*.ts from its schema.json, and the kernel's error codes
+# (packages/base/src/errorCodes.ts) from the server's table. Review the diff,
+# then commit.
 #
 #   scripts/update-golden.sh [BUILD_DIR]     (default: build/dev)
 #
@@ -22,4 +24,5 @@ for schema in tests/golden/*/schema.json; do
   rm -f "$dir"/*.ts
   "$build/gen/mizan-gen" "$schema" --out "$dir" --framework all
 done
-git status --short tests/golden
+"$build/gen/mizan-gen" --error-codes packages/base/src/errorCodes.ts
+git status --short tests/golden packages/base/src/errorCodes.ts
