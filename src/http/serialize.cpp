@@ -1,5 +1,7 @@
 #include "http/serialize.hpp"
 
+#include "core/error_body.hpp"
+
 #include <array>
 #include <charconv>
 
@@ -146,25 +148,6 @@ bool server_owned(std::string_view name) noexcept {
          iequals(name, "connection") || iequals(name, "date");
 }
 
-void append_json_string(std::string& out, std::string_view s) {
-  static constexpr char hex[] = "0123456789abcdef";
-  out += '"';
-  for (char ch : s) {
-    auto c = static_cast<unsigned char>(ch);
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += ch;
-    } else if (c < 0x20) {
-      out += "\\u00";
-      out += hex[c >> 4];
-      out += hex[c & 15];
-    } else {
-      out += ch;
-    }
-  }
-  out += '"';
-}
-
 }  // namespace
 
 const char* check_header(const header& h) noexcept {
@@ -226,17 +209,13 @@ response error_response(errc code, std::string_view message, bool close) {
   response res;
   res.status = status_of(code);
   res.headers.push_back({"Content-Type", "application/json"});
-  res.body = R"({"error":{"code":)";
-  append_json_string(res.body, wire_code(code));
-  res.body += R"(,"message":)";
-  append_json_string(res.body, message);
-  res.body += "}}";
+  core::append_error_body(res.body, wire_code(code), message);
   res.close = close;
   return res;
 }
 
 response internal_error_response() {
-  return error_response(errc::internal, "Internal server error.");
+  return error_response(errc::internal, core::internal_error_message);
 }
 
 }  // namespace mizan::http::detail

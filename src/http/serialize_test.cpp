@@ -104,7 +104,7 @@ TEST(ErrorResponse, UsesProtocolErrorBody) {
   ASSERT_EQ(r.headers.size(), 1u);
   EXPECT_EQ(r.headers[0].name, "Content-Type");
   EXPECT_EQ(r.headers[0].value, "application/json");
-  EXPECT_EQ(r.body, R"({"error":{"code":"bad_request","message":"Bad \"thing\"\u000a"}})");
+  EXPECT_EQ(r.body, R"({"error":{"code":"bad_request","message":"Bad \"thing\"\n"}})");
   auto big = error_response(errc::payload_too_large, "Too large.");
   EXPECT_EQ(big.status, 413);
   EXPECT_FALSE(big.close);

@@ -1,5 +1,6 @@
 #include "params/canonical.hpp"
 
+#include "mizan/detail/encode.hpp"
 #include "mizan/error.hpp"
 #include "params/bad_param.hpp"
 #include "params/ecma_number.hpp"
@@ -41,37 +42,48 @@ void append_encoded_key(std::string& out, std::string_view key) {
   append_uri_component(out, key);
 }
 
-void append_encoded_value(std::string& out, std::string_view key, const json::value& value) {
-  char number[ecma_number_max_chars];
-  char* number_end = number;
+// The canonical text of a scalar param before percent-encoding, checked:
+// strings as they are (valid UTF-8), booleans, numbers as JavaScript writes
+// them. `number` is scratch space for a number's text.
+struct scalar_text {
+  std::string_view text;
+  bool is_string = false;
+};
+
+scalar_text text_of(std::string_view key, const json::value& value,
+                    std::array<char, ecma_number_max_chars>& number) {
+  char* number_end = number.data();
   switch (value.kind()) {
     case json::kind::string: {
       const auto& text = value.get_string();
       const std::string_view view(text.data(), text.size());
       if (!is_valid_utf8(view)) detail::raise_bad_param(key, "is not valid UTF-8.");
-      append_uri_component(out, view);
-      return;
+      return {view, true};
     }
     case json::kind::bool_:
-      out += value.get_bool() ? "true" : "false";
-      return;
+      return {value.get_bool() ? "true" : "false"};
     case json::kind::int64:
-      number_end = write_integer(number, value.get_int64());
+      number_end = write_integer(number.data(), value.get_int64());
       break;
     case json::kind::uint64:
-      number_end = write_unsigned(number, value.get_uint64());
+      number_end = write_unsigned(number.data(), value.get_uint64());
       break;
     case json::kind::double_:
       if (!std::isfinite(value.get_double())) detail::raise_bad_param(key, "must be finite.");
-      number_end = write_ecma_number(number, value.get_double());
+      number_end = write_ecma_number(number.data(), value.get_double());
       break;
     case json::kind::null:
     case json::kind::array:
     case json::kind::object:
       detail::raise_bad_param(key, "must be a string, number, boolean or null.");
   }
+  return {std::string_view(number.data(), number_end - number.data())};
+}
+
+void append_encoded_value(std::string& out, std::string_view key, const json::value& value) {
+  std::array<char, ecma_number_max_chars> number;
   // Exponents carry a '+' ("1e+21"), which encodeURIComponent escapes.
-  append_uri_component(out, std::string_view(number, number_end - number));
+  append_uri_component(out, text_of(key, value, number).text);
 }
 
 // Calls `visit(key, value)` for the non-null members in UTF-8 byte order of
@@ -136,6 +148,26 @@ std::vector<canonical_pair> canonical_pairs(const json::object& params) {
     append_encoded_value(pair.second, key, value);
   });
   return pairs;
+}
+
+void append_params_json(std::string& out, const json::object& params) {
+  std::array<char, ecma_number_max_chars> number;
+  out += '{';
+  bool first = true;
+  for_each_sorted(params, [&](std::string_view key, const json::value& value) {
+    if (!is_valid_utf8(key)) throw error(errc::bad_request, "A param name is not valid UTF-8.");
+    const auto scalar = text_of(key, value, number);
+    if (!first) out += ',';
+    first = false;
+    mizan::detail::append_json_string(out, key);
+    out += ':';
+    if (scalar.is_string) {
+      mizan::detail::append_json_string(out, scalar.text);
+    } else {
+      out += scalar.text;  // a number's canonical text is a JSON number
+    }
+  });
+  out += '}';
 }
 
 std::string join_canonical(std::span<const canonical_pair> pairs) {

@@ -46,6 +46,12 @@ std::string canonical_params(const boost::json::object& params);
 /// The pairs of `canonical_params(params)`, in the same order, with the same errors.
 std::vector<canonical_pair> canonical_pairs(const boost::json::object& params);
 
+/// Appends `params` as a JSON object, written from the values as given, never
+/// re-read from canonical text: members in canonical order, nulls dropped,
+/// strings as strings, numbers as their canonical text (`5.0` is `5`).
+/// Same errors as `canonical_params`.
+void append_params_json(std::string& out, const boost::json::object& params);
+
 /// Joins pairs into a canonical string: `key=value` joined with `&`.
 std::string join_canonical(std::span<const canonical_pair> pairs);
 

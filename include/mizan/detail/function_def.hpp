@@ -39,7 +39,8 @@ struct field_def {
 struct invoke_output {
   std::string result;  ///< JSON text; invoke appends the result to it
   std::optional<http_response> view;
-  std::vector<std::pair<std::string, boost::json::object>> scoped;  // context, params
+  /// The params of each scoped affect, in declaration order.
+  std::vector<boost::json::object> scopes;
 };
 
 struct function_def;

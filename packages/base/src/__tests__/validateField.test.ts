@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { validateField, type FieldRules } from '../validateField.js';
 
-// Messages as src/server/rules_check.cpp writes them (Django's wording): a
+// Messages as src/server/registry/rules_check.cpp writes them (Django's wording): a
 // form must show byte for byte what the server's 422 would say.
 const REQUIRED = 'This field is required.';
 const atLeast = (n: string) => `Ensure this field has at least ${n} characters.`;

@@ -1,0 +1,151 @@
+// mizan::run: the application binary's command line (PROTOCOL.md §10).
+#include "gen/generate.hpp"
+#include "mizan/app.hpp"
+#include "mizan/users.hpp"
+#include "server/app/app_handler.hpp"
+#include "server/app/services.hpp"
+#include "server/endpoints/responses.hpp"
+#include "server/identity/identity.hpp"
+#include "server/registry/schema.hpp"
+
+#include <fmt/format.h>
+#include <CLI/CLI.hpp>
+
+#include <cstdio>
+#include <iostream>
+
+namespace mizan {
+namespace {
+
+std::string prefix_from_env() {
+  return server::process_env("MIZAN_PREFIX").value_or("/api/mizan");
+}
+
+void migrate_all(db::database& database, const app_options& options) {
+  // One ordered list: Mizan's tables first, then the application's.
+  std::vector<db::migration> all(server::framework_migrations().begin(),
+                                 server::framework_migrations().end());
+  all.insert(all.end(), options.migrations.begin(), options.migrations.end());
+  db::migrate(database, all);
+}
+
+int serve(registry& app, const app_options& options) {
+  server::services svc(server::load_settings(server::process_env, options.static_dir), app);
+  migrate_all(svc.database, options);
+  svc.database.connection().exec("DELETE FROM mizan_sessions WHERE expires_at <= ?",
+                                 server::unix_now());
+
+  http::blocking_pool pool(svc.cfg.workers, http::blocking_pool::default_spin, svc.cfg.worker_nice);
+  server::write_lane lane(svc.database);
+  server::app_handler handler(svc, pool, lane);
+  http::server_config config;
+  config.host = svc.cfg.host;
+  config.port = svc.cfg.port;
+  config.threads = svc.cfg.threads;
+  config.access_log = svc.cfg.access_log;
+  config.max_body_memory = svc.cfg.body_memory;
+  config.body_min_rate = svc.cfg.body_min_rate;
+  std::optional<http::server> bound;
+  try {
+    bound.emplace(config, handler);
+  } catch (const std::runtime_error& e) {
+    throw server::config_error(fmt::format("MIZAN_BIND: {}", e.what()));
+  }
+  http::server& srv = *bound;
+  if (svc.cfg.origins_follow_port)
+    svc.allowed_origins = server::default_origins(svc.cfg.host, srv.port());
+  const bool v6 = svc.cfg.host.find(':') != std::string::npos;
+  std::cout << fmt::format("Mizan serving http://{}{}{}:{}/", v6 ? "[" : "", svc.cfg.host,
+                           v6 ? "]" : "", srv.port())
+            << std::endl;
+  srv.run();
+  pool.join();
+  lane.join();
+  std::cout << "Mizan stopped" << std::endl;
+  return 0;
+}
+
+int create_user(const app_options& options, const users::new_user& spec_in) {
+  auto cfg = server::load_settings(server::process_env, "");
+  db::database database(cfg.database_url);
+  migrate_all(database, options);
+  users::new_user spec = spec_in;
+  if (!std::getline(std::cin, spec.password)) {
+    std::cerr << "mizan: createuser reads the password from standard input\n";
+    return 2;
+  }
+  if (!spec.password.empty() && spec.password.back() == '\r') spec.password.pop_back();
+  try {
+    const auto u = users::create(database.connection(), spec);
+    std::cout << fmt::format("created user {} (id {})\n", u.username, u.id);
+    return 0;
+  } catch (const error& e) {
+    std::cerr << "mizan: " << e.what();
+    for (const auto& [field, messages] : e.fields()) {
+      for (const auto& m : messages) std::cerr << fmt::format("\n  {}: {}", field, m);
+    }
+    std::cerr << '\n';
+    return 1;
+  }
+}
+
+}  // namespace
+
+int run(registry& app, int argc, char** argv, const app_options& options) {
+  CLI::App cli{"A Mizan application"};
+  cli.require_subcommand(0, 1);
+  auto* serve_cmd = cli.add_subcommand("serve", "Serve HTTP (the default)");
+  auto* schema_cmd = cli.add_subcommand("schema", "Print the schema as JSON");
+  auto* manifest_cmd = cli.add_subcommand("manifest", "Print the edge manifest as JSON");
+  auto* createuser_cmd = cli.add_subcommand("createuser", "Create a user; password from stdin");
+  auto* generate_cmd = cli.add_subcommand("generate", "Write the TypeScript client");
+  std::string generate_out, generate_framework = "all";
+  generate_cmd->add_option("--out", generate_out, "Output directory")->required();
+  generate_cmd->add_option("--framework", generate_framework, "react, vue, svelte or all")
+      ->check(CLI::IsMember({"react", "vue", "svelte", "all"}));
+  users::new_user spec;
+  createuser_cmd->add_option("name", spec.username, "Username")->required();
+  createuser_cmd->add_option("--email", spec.email, "Email address");
+  createuser_cmd->add_flag("--staff", spec.is_staff, "Staff member");
+  createuser_cmd->add_flag("--superuser", spec.is_superuser, "Superuser");
+  try {
+    cli.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return cli.exit(e);
+  }
+  try {
+    if (server::process_env("MIZAN_PASSWORD_HASHING").value_or("") == "fast") {
+      users::use_fast_hashing_for_tests();
+    }
+    if (schema_cmd->parsed() || manifest_cmd->parsed()) {
+      const server::catalog cat(app, prefix_from_env());
+      std::cout << server::pretty_json(schema_cmd->parsed() ? server::schema_of(cat)
+                                                            : server::manifest_of(cat));
+      return 0;
+    }
+    if (createuser_cmd->parsed()) {
+      spec.is_staff = spec.is_staff || spec.is_superuser;  // as Django's createsuperuser
+      return create_user(options, spec);
+    }
+    if (generate_cmd->parsed()) {
+      const server::catalog cat(app, prefix_from_env());
+      const auto files =
+          gen::generate(server::schema_of(cat), gen::parse_framework(generate_framework));
+      const auto written = gen::write_files(generate_out, files);
+      std::cout << fmt::format("mizan: {} files in {}, {} changed\n", files.size(), generate_out,
+                               written.size());
+      return 0;
+    }
+    (void)serve_cmd;
+    return serve(app, options);
+  } catch (const server::config_error& e) {
+    std::cerr << "mizan: configuration: " << e.what() << '\n';
+  } catch (const std::invalid_argument& e) {
+    std::cerr << e.what() << '\n';
+  } catch (const std::exception& e) {
+    std::cerr << "mizan: " << e.what() << '\n';
+  }
+  return 2;
+}
+
+}  // namespace mizan

@@ -1,0 +1,70 @@
+// Everything a running application shares across threads: settings, the
+// checked registry, the database, sessions, the origin cache, token checks.
+#pragma once
+
+#include "auth/jwt.hpp"
+#include "cache/single_flight.hpp"
+#include "cache/store.hpp"
+#include "mizan/db.hpp"
+#include "params/invalidation.hpp"
+#include "server/app/settings.hpp"
+#include "server/identity/identity_services.hpp"
+#include "server/registry/catalog.hpp"
+#include "server/sessions/session_store.hpp"
+
+#include <functional>
+#include <memory>
+#include <span>
+#include <vector>
+
+namespace mizan::server {
+
+/// The response of a context, as the origin cache and waiting requests share it.
+struct prepared_context {
+  int status = 200;
+  std::shared_ptr<const std::string> body;
+  std::string etag;  // with quotes
+  bool from_cache = false;
+};
+
+/// Receives every successful mutation's entries (the WebSocket fan-out hooks
+/// in here). `user_id` is the caller's, for private contexts.
+using invalidation_listener = std::function<void(std::span<const params::invalidation_entry>,
+                                                 std::optional<std::int64_t> user_id)>;
+
+/// What a successful mutation made stale, applied once its writes are
+/// committed (see write_lane).
+struct mutation_effects {
+  std::vector<params::invalidation_entry> invalidate;
+  std::optional<std::int64_t> user_id;  ///< the caller's, for private contexts
+};
+
+class services {
+ public:
+  services(settings s, const registry& reg);
+
+  const settings cfg;
+  /// cfg.allowed_origins, with the bound port once known (MIZAN_BIND=...:0).
+  /// Set before serving; read-only after.
+  std::vector<std::string> allowed_origins;
+  const catalog cat;
+  db::database database;
+  std::unique_ptr<session_store> sessions;
+  std::unique_ptr<cache::store> cache;
+  cache::single_flight<prepared_context> flights;
+  auth::jwt_verifier jwt;
+  std::vector<invalidation_listener> listeners;  // set up before serving; read-only after
+  const std::string schema_json;                 // served at {prefix}/schema/ in debug mode
+  /// The parts that identity, CSRF, sessions and `mizan::call` use.
+  const identity_services identity_view{cfg, allowed_origins, jwt, sessions, database};
+
+  /// Purges the origin cache for `entries` and tells every listener.
+  void invalidate(std::span<const params::invalidation_entry> entries,
+                  std::optional<std::int64_t> user_id);
+  void apply(const mutation_effects& effects) { invalidate(effects.invalidate, effects.user_id); }
+};
+
+/// Mizan's own tables (users, sessions), applied before the application's.
+std::span<const db::migration> framework_migrations();
+
+}  // namespace mizan::server

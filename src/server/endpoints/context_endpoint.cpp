@@ -1,0 +1,164 @@
+// GET {prefix}/ctx/{context}/: bundling, canonical params, the origin cache
+// with single flight, ETag/304 and the cache headers (PROTOCOL.md §3, §6).
+#include "cache/cache_key.hpp"
+#include "core/error_body.hpp"
+#include "core/fingerprint.hpp"
+#include "server/dispatch/call_state.hpp"
+#include "server/dispatch/dispatch.hpp"
+#include "server/endpoints/endpoints.hpp"
+#include "server/endpoints/responses.hpp"
+#include "server/identity/identity.hpp"
+
+#include <fmt/format.h>
+#include <boost/json/serialize.hpp>
+
+namespace mizan::server {
+namespace {
+
+bool etag_matches(std::string_view list, std::string_view etag) {
+  while (!list.empty()) {
+    const auto comma = list.find(',');
+    auto item = list.substr(0, comma);
+    list = comma == std::string_view::npos ? std::string_view{} : list.substr(comma + 1);
+    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
+    while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
+    if (item.starts_with("W/")) item.remove_prefix(2);
+    if (item == "*" || item == etag) return true;
+  }
+  return false;
+}
+
+std::string cache_control(const context_def& ctx) {
+  const char* visibility = ctx.is_private ? "private" : "public";
+  if (!ctx.ttl_seconds) return ctx.is_private ? "private, no-store" : "no-store";
+  return fmt::format("{}, max-age={}", visibility, *ctx.ttl_seconds);
+}
+
+http::response respond_with(std::string_view if_none_match, const context_def& ctx,
+                            const prepared_context& p, std::string_view cache_state) {
+  http::response r;
+  r.status = p.status;
+  r.headers.reserve(6);
+  add_header(r, "Content-Type", "application/json");
+  if (p.status == 200) {
+    add_header(r, "ETag", p.etag);
+    add_header(r, "Cache-Control", cache_control(ctx));
+  } else {
+    add_header(r, "Cache-Control", "no-store");
+  }
+  if (ctx.is_private) add_header(r, "Vary", "Cookie, Authorization");
+  add_header(r, "X-Mizan-Cache", std::string(cache_state));
+  if (p.status == 200 && etag_matches(if_none_match, p.etag)) {
+    r.status = 304;
+    return r;
+  }
+  r.shared_body = p.body;
+  return r;
+}
+
+prepared_context compute(services& svc, const context_def& ctx, const boost::json::object& params,
+                         detail::call_state& state) {
+  prepared_context p;
+  try {
+    call c(state);
+    p.body = std::make_shared<const std::string>(run_context(ctx, params, c));
+    p.etag = fingerprint::etag(*p.body);
+  } catch (const error& e) {
+    p.status = e.status();
+    p.body = std::make_shared<const std::string>(core::error_body(e));
+  } catch (const std::exception& e) {
+    auto r =
+        internal_error_response(fmt::format("context '{}': {}", ctx.name, e.what()), svc.cfg.debug);
+    p.status = r.status;
+    p.body = std::make_shared<const std::string>(std::move(r.body));
+  }
+  return p;
+}
+
+bool locally_cacheable(const context_def& ctx) {
+  return ctx.ttl_seconds && !ctx.is_private && !ctx.needs_user;
+}
+
+std::optional<http::response> serve_context(services& svc, const caller& from,
+                                            const context_def& ctx, context_lookup& lookup,
+                                            std::string_view if_none_match,
+                                            const std::function<reply()>& wait) {
+  detail::call_state state;
+  state.services = &svc.identity_view;
+  state.caller = &from;
+  if (ctx.is_private || ctx.needs_user) {
+    auto who = resolve_identity(svc.identity_view, from);
+    state.user = std::move(who.user);
+    state.bearer = who.bearer;
+  }
+  std::string scope;
+  if (!ctx.is_private) {
+    scope = "public";
+  } else if (state.user) {
+    scope = fmt::format("user:{}", state.user->id);
+  }
+  if (!ctx.ttl_seconds || scope.empty()) {
+    return respond_with(if_none_match, ctx, compute(svc, ctx, lookup.parsed.params, state),
+                        "bypass");
+  }
+
+  if (lookup.key.empty()) {
+    lookup.key =
+        cache::cache_key(svc.cfg.cache_secret, ctx.name, ctx.rev, lookup.parsed.canonical, scope);
+  }
+  const std::string& key = lookup.key;
+  if (auto hit = svc.cache->get(key)) {
+    prepared_context p{200, std::move(hit->body), std::move(hit->etag), true};
+    return respond_with(if_none_match, ctx, p, "hit");
+  }
+  // Concurrent misses for one key compute once; the others wait for it.
+  // Every one of them, the leader too, is answered through its reply.
+  const bool leader =
+      svc.flights.join(key, [&ctx, if_none_match, send = wait()](const prepared_context* p) {
+        send(respond_with(if_none_match, ctx, *p, "miss"));
+      });
+  if (!leader) return std::nullopt;
+  prepared_context p = compute(svc, ctx, lookup.parsed.params, state);
+  if (p.status == 200) {
+    cache::entry_meta meta{ctx.name, params::canonical_pairs(lookup.parsed.params), scope};
+    svc.cache->put(key, std::move(meta), cache::cached_response{p.body, p.etag, "application/json"},
+                   std::chrono::seconds(*ctx.ttl_seconds));
+  }
+  svc.flights.complete(key, &p);
+  return std::nullopt;
+}
+
+}  // namespace
+
+context_lookup lookup_context(const services& svc, const context_def& ctx, std::string_view query) {
+  context_lookup lookup{params::parse_query(query, ctx.specs), {}};
+  if (locally_cacheable(ctx)) {
+    lookup.key = cache::cache_key(svc.cfg.cache_secret, ctx.name, ctx.rev, lookup.parsed.canonical,
+                                  "public");
+  }
+  return lookup;
+}
+
+std::optional<http::response> context_fast_path(services& svc, const context_def& ctx,
+                                                context_lookup& lookup,
+                                                std::string_view if_none_match) {
+  if (lookup.key.empty() || !svc.cache->nonblocking()) return std::nullopt;
+  auto hit = svc.cache->get(lookup.key);
+  if (!hit) return std::nullopt;
+  prepared_context p{200, std::move(hit->body), std::move(hit->etag), true};
+  return respond_with(if_none_match, ctx, p, "hit");
+}
+
+std::optional<http::response> context_endpoint(services& svc, const caller& from,
+                                               const context_def& ctx, context_lookup& lookup,
+                                               std::string_view if_none_match,
+                                               const std::function<reply()>& wait) {
+  // One read snapshot for the session, the user and every bundled function:
+  // consistent results, and one SQLite lock cycle instead of one per query.
+  std::optional<http::response> answer;
+  svc.database.connection().read_transaction(
+      [&] { answer = serve_context(svc, from, ctx, lookup, if_none_match, wait); });
+  return answer;
+}
+
+}  // namespace mizan::server

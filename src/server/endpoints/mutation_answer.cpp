@@ -1,0 +1,16 @@
+#include "server/endpoints/mutation_answer.hpp"
+
+#include "server/endpoints/responses.hpp"
+#include "server/identity/session_effects.hpp"
+
+namespace mizan::server {
+
+void finish_mutation(services& svc, const identity& who, const detail::call_state& state,
+                     call_result& result, http::response& res, mutation_effects& effects) {
+  add_header(res, "Cache-Control", "no-store");
+  apply_session_change(svc.identity_view, who, state, res);
+  effects.invalidate = std::move(result.invalidate);
+  if (who.user) effects.user_id = who.user->id;
+}
+
+}  // namespace mizan::server
