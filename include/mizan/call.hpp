@@ -30,6 +30,7 @@ BOOST_DESCRIBE_STRUCT(token_pair, (), (access, refresh, expires_in))
 /// only during that call. Not thread-safe: one call, one thread.
 class call {
  public:
+  /// Made by the server for each call; functions only receive one.
   explicit call(detail::call_state& state) : state_(&state) {}
 
   /// The signed-in user, if any.
@@ -50,12 +51,15 @@ class call {
   void sign_in(const mizan::user& u, bool end_other_sessions = false);
   /// Ends the session, clears its cookies.
   void sign_out();
+  /// Says that this call changed private data of user `id` (besides the
+  /// caller's): the user's WebSocket clients are told of the private
+  /// contexts it affects, as the caller's are. For sharing, assignment and
+  /// admin edits.
+  void affects_user(std::int64_t id);
   /// Issues an access and a refresh JWT for `u`.
   token_pair issue_tokens(const mizan::user& u) const;
   /// The user id of a valid refresh token, or nullopt.
   std::optional<std::int64_t> verify_refresh_token(std::string_view token) const;
-
-  detail::call_state& state() const { return *state_; }
 
  private:
   detail::call_state* state_;

@@ -25,6 +25,7 @@
 #include "http/diagnostics.hpp"
 #include "http/framing.hpp"
 #include "http/serialize.hpp"
+#include "http/upgrade.hpp"
 #include "http/worker.hpp"
 
 namespace mizan::http::detail {
@@ -36,6 +37,23 @@ using tcp = asio::ip::tcp;
 using clock = std::chrono::steady_clock;
 
 namespace {
+
+// A GET whose Upgrade header lists the websocket protocol (RFC 6455 §4.2.1).
+bool asks_websocket(const request& req) {
+  if (req.method != "GET") return false;
+  const auto* upgrade = req.find("Upgrade");
+  if (!upgrade) return false;
+  std::string_view list = *upgrade;
+  while (!list.empty()) {
+    const auto comma = list.find(',');
+    auto item = list.substr(0, comma);
+    list = comma == std::string_view::npos ? std::string_view{} : list.substr(comma + 1);
+    while (!item.empty() && (item.front() == ' ' || item.front() == '\t')) item.remove_prefix(1);
+    while (!item.empty() && (item.back() == ' ' || item.back() == '\t')) item.remove_suffix(1);
+    if (iequals(item, "websocket")) return true;
+  }
+  return false;
+}
 
 constexpr auto nothrow = asio::as_tuple(asio::use_awaitable);
 // Room beyond the header limit so that a chunk header line of a body can be
@@ -110,6 +128,7 @@ class connection {
   asio::awaitable<void> fail(errc code, std::string_view message);
   asio::awaitable<void> fail_busy();
   asio::awaitable<void> linger();
+  asio::awaitable<void> hand_over();
   void prepare_exchange();
   void fill_request();
   void finish_exchange();
@@ -366,6 +385,22 @@ asio::awaitable<void> connection::linger() {
   stream_.close();
 }
 
+// The application takes the socket; this connection ends without closing it.
+void upgraded_deleter::operator()(upgraded_connection* c) const noexcept {
+  delete c;
+}
+
+asio::awaitable<void> connection::hand_over() {
+  log_access(101, 0);
+  upgraded taken(new upgraded_connection{stream_.release_socket()});
+  try {
+    w_.shared->app->upgrade(std::move(ex_->req), std::move(taken));
+  } catch (const std::exception& e) {
+    w_.log(std::string("upgrade failed for ") + ex_->req.target + ": " + e.what());
+  }
+  co_return;
+}
+
 void connection::log_access(int status, std::size_t bytes) {
   if (!cfg_.access_log) return;
   const auto& req = ex_->req;
@@ -382,6 +417,24 @@ asio::awaitable<void> connection::run() {
     if (!co_await read_body()) co_return;
     bool keep_alive = parser_->get().keep_alive();
     parser_.reset();
+    if (asks_websocket(ex_->req)) {
+      auto verdict = w_.shared->app->check_upgrade(ex_->req);
+      if (verdict.accept) {
+        // The peer may send frames only once it has the handshake's answer:
+        // bytes already here are not a WebSocket client's.
+        if (buffer_.size() > 0 || !ex_->req.body.empty()) {
+          co_await fail(errc::bad_request, "Unexpected data with an upgrade request.");
+          co_return;
+        }
+        co_await hand_over();
+        co_return;
+      }
+      if (verdict.refusal) {
+        ex_->res = std::move(*verdict.refusal);
+        co_await write_response(false);
+        co_return;
+      }
+    }
 
     replied_ = false;
     try {

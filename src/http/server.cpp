@@ -195,6 +195,11 @@ void server_impl::begin_shutdown() {
   error_code ec;
   acceptor_.close(ec);
   if (signals_) signals_->cancel(ec);
+  try {
+    shared_->app->stopping();
+  } catch (const std::exception& e) {
+    log_line(std::string("handler failed to stop: ") + e.what());
+  }
   for (auto& w : workers_) asio::post(w->ctx, [w = w.get()] { begin_stop(*w); });
   grace_.expires_after(shared_->config.shutdown_grace);
   grace_.async_wait([this](error_code ec) {

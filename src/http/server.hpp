@@ -13,6 +13,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <type_traits>
@@ -27,7 +28,27 @@ namespace detail {
 struct exchange;
 struct connection_access;
 class server_impl;
+struct upgraded_connection;
+/// Destroys an upgraded connection where its type is complete (Asio).
+struct upgraded_deleter {
+  void operator()(upgraded_connection* c) const noexcept;
+};
 }  // namespace detail
+
+/// A connection handed to the application after a request to switch
+/// protocols: its socket, on its network thread. Opaque here (it holds Asio
+/// types); `http/upgrade.hpp` opens it to the module that speaks the new
+/// protocol.
+using upgraded = std::unique_ptr<detail::upgraded_connection, detail::upgraded_deleter>;
+
+/// What the application says of a request asking to switch protocols.
+struct upgrade_verdict {
+  /// Take the connection: `handler::upgrade` is called with it.
+  bool accept = false;
+  /// Otherwise, when set, this answer is written and the connection closed;
+  /// when not, the request is handled as any other (`handler::handle`).
+  std::optional<response> refusal;
+};
 
 /// The one-shot right to answer a request.
 ///
@@ -67,6 +88,23 @@ class handler {
   /// unchanged until `res.send()` (it is owned together with the responder).
   /// An exception escaping here is logged and answered with 500.
   virtual void handle(const request& req, responder res) = 0;
+
+  /// For a GET with `Upgrade: websocket`. Network thread; must not block.
+  virtual upgrade_verdict check_upgrade(const request& req) {
+    (void)req;
+    return {};
+  }
+  /// Takes over the connection of an accepted upgrade; `req` is its request.
+  /// Network thread; must not block. The server no longer counts or closes
+  /// the connection: the application does (see `stopping`).
+  virtual void upgrade(request&& req, upgraded connection) {
+    (void)req;
+    (void)connection;
+  }
+  /// The server has begun to stop: connections taken over by `upgrade` must
+  /// close now, or they hold their network thread until the grace period
+  /// ends. Called once, from the thread that stops the server.
+  virtual void stopping() {}
 };
 
 namespace detail {

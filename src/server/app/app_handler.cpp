@@ -1,5 +1,7 @@
 #include "server/app/app_handler.hpp"
 
+#include "server/realtime/realtime.hpp"
+
 #include "server/endpoints/endpoints.hpp"
 #include "server/endpoints/responses.hpp"
 #include "server/identity/identity.hpp"
@@ -22,89 +24,17 @@ http::response not_found() {
   return error_response(error(errc::not_found, "Not found."));
 }
 
-/// The answer to an exception thrown while serving `req`.
-http::response answer_for(std::exception_ptr thrown, const http::request& req, bool debug) {
-  try {
-    std::rethrow_exception(std::move(thrown));
-  } catch (const error& e) {
-    return error_response(e);
-  } catch (const std::exception& e) {
-    return internal_error_response(
-        std::string(req.method) + " " + std::string(req.path()) + ": " + e.what(), debug);
-  } catch (...) {
-    return internal_error_response(std::string(req.method) + " " + std::string(req.path()), debug);
-  }
-}
+/// The HTTP transport's sink: the request's responder.
+struct http_sink {
+  const http::request* req;
+  http::responder res;
 
-/// A mutation (call or view route) in the write lane.
-template <class Endpoint>
-class mutation_job final : public write_job {
- public:
-  mutation_job(services& svc, const http::request& req, http::responder res, Endpoint endpoint)
-      : svc_(svc), req_(req), res_(std::move(res)), endpoint_(std::move(endpoint)) {}
-
-  void run() override {
-    answer_ = endpoint_(effects_);
-    succeeded_ = true;
-  }
-  void failed(std::exception_ptr error) noexcept override {
-    answer_ = answer_for(std::move(error), req_, svc_.cfg.debug);
-  }
-  void finish(bool committed, std::exception_ptr why) noexcept override {
-    if (succeeded_ && committed) {
-      try {
-        svc_.apply(effects_);
-      } catch (const std::exception& e) {
-        // The write is committed: answer it. A stale cache entry expires.
-        log_failure("invalidation after commit", e.what());
-      }
-    } else if (succeeded_) {
-      answer_ = answer_for(std::move(why), req_, svc_.cfg.debug);
-    }
-    if (res_.valid()) res_.send(std::move(answer_));
-  }
-  std::string describe() const override {
-    return std::string(req_.method) + " " + std::string(req_.path());
-  }
-
- private:
-  services& svc_;
-  const http::request& req_;
-  http::responder res_;
-  Endpoint endpoint_;
-  mutation_effects effects_;
-  http::response answer_;
-  bool succeeded_ = false;
+  void send(http::response&& r) { res.send(std::move(r)); }
+  bool valid() const { return res.valid(); }
+  std::string describe() const { return std::string(req->method) + " " + std::string(req->path()); }
 };
 
 }  // namespace
-
-template <class Work>
-void app_handler::offload(const http::request& req, http::responder res, Work work) {
-  pool_.post([this, &req, res = std::move(res), work = std::move(work)]() mutable {
-    try {
-      work(res);
-    } catch (...) {
-      if (res.valid()) res.send(answer_for(std::current_exception(), req, svc_.cfg.debug));
-    }
-  });
-}
-
-template <class Endpoint>
-void app_handler::mutate(const http::request& req, http::responder res, bool batched,
-                         Endpoint endpoint) {
-  if (batched) {
-    lane_.post(
-        std::make_unique<mutation_job<Endpoint>>(svc_, req, std::move(res), std::move(endpoint)));
-    return;
-  }
-  offload(req, std::move(res), [this, endpoint = std::move(endpoint)](http::responder& r) {
-    mutation_effects effects;
-    auto answer = endpoint(effects);
-    svc_.apply(effects);
-    r.send(std::move(answer));
-  });
-}
 
 void app_handler::handle(const http::request& req, http::responder res) {
   const std::string_view path = req.path();
@@ -137,9 +67,10 @@ void app_handler::handle(const http::request& req, http::responder res) {
         return res.send(error_response(e));
       }
       if (auto hit = context_fast_path(svc_, *ctx, lookup, etags)) return res.send(std::move(*hit));
-      return offload(
-          req, std::move(res),
-          [this, ctx, from, etags, lookup = std::move(lookup)](http::responder& r) mutable {
+      return runner_.offload(
+          http_sink{&req, std::move(res)},
+          [this, ctx, from, etags, lookup = std::move(lookup)](http_sink& sink) mutable {
+            auto& r = sink.res;
             auto answer = context_endpoint(svc_, from, *ctx, lookup, etags, [&r]() -> reply {
               return [shared = std::make_shared<http::responder>(std::move(r))](
                          http::response answer) { shared->send(std::move(answer)); };
@@ -150,15 +81,17 @@ void app_handler::handle(const http::request& req, http::responder res) {
     if (kind == "call" && !name.empty()) {
       // Refusals (unknown function, wrong method) stay off the lane.
       const auto* f = svc_.cat.function(name);
-      return mutate(req, std::move(res), f && !f->unbatched && req.method == "POST",
-                    [this, &req, f, from = caller_of(req)](mutation_effects& effects) {
-                      return call_endpoint(svc_, from, f, req.body, effects);
-                    });
+      return runner_.mutate(http_sink{&req, std::move(res)},
+                            f && !f->unbatched && req.method == "POST",
+                            [this, &req, f, from = caller_of(req)](mutation_effects& effects) {
+                              return call_endpoint(svc_, from, f, req.body, effects);
+                            });
     }
     if (kind == "session" && name.empty()) {
-      return offload(req, std::move(res), [this, from = caller_of(req)](http::responder& r) {
-        r.send(session_endpoint(svc_, from));
-      });
+      return runner_.offload(http_sink{&req, std::move(res)},
+                             [this, from = caller_of(req)](http_sink& sink) {
+                               sink.send(session_endpoint(svc_, from));
+                             });
     }
     if (kind == "schema" && name.empty() && svc_.cfg.debug) {
       return res.send(json_response(200, svc_.schema_json));
@@ -177,14 +110,31 @@ void app_handler::handle(const http::request& req, http::responder res) {
     // Reads stay off the lane; so do refusals (method not allowed).
     const bool batched = match->method_allowed && !match->route->function->unbatched &&
                          req.method != "GET" && req.method != "HEAD";
-    return mutate(
-        req, std::move(res), batched,
+    return runner_.mutate(
+        http_sink{&req, std::move(res)}, batched,
         [this, &req, m = std::move(*match), from = caller_of(req)](mutation_effects& effects) {
           return view_endpoint(svc_, from, m, req.query(), req.body, effects);
         });
   }
-  offload(req, std::move(res),
-          [this, &req](http::responder& r) { r.send(static_endpoint(svc_.cfg, req)); });
+  runner_.offload(http_sink{&req, std::move(res)},
+                  [this, &req](http_sink& sink) { sink.send(static_endpoint(svc_.cfg, req)); });
+}
+
+}  // namespace mizan::server
+
+namespace mizan::server {
+
+http::upgrade_verdict app_handler::check_upgrade(const http::request& req) {
+  if (!realtime_) return {};
+  return realtime_->check_upgrade(req);
+}
+
+void app_handler::upgrade(http::request&& req, http::upgraded connection) {
+  if (realtime_) realtime_->upgrade(std::move(req), std::move(connection));
+}
+
+void app_handler::stopping() {
+  if (realtime_) realtime_->shut_down();
 }
 
 }  // namespace mizan::server

@@ -1,30 +1,30 @@
 // The application's HTTP entry point: routes each request to an endpoint on
-// a worker thread, except cached public contexts, answered on the spot.
+// a worker thread, except cached public contexts, answered on the spot, and
+// hands WebSocket upgrades to the real-time layer.
 #pragma once
 
 #include "http/server.hpp"
+#include "server/app/job_runner.hpp"
 #include "server/app/services.hpp"
-#include "server/write_lane/write_lane.hpp"
 
 namespace mizan::server {
 
+class realtime;
+
 class app_handler final : public http::handler {
  public:
-  app_handler(services& svc, http::blocking_pool& pool, write_lane& lane)
-      : svc_(svc), pool_(pool), lane_(lane) {}
+  /// `rt`, when given, serves `{prefix}/ws/`; it must outlive the handler.
+  app_handler(services& svc, job_runner& runner, realtime* rt = nullptr)
+      : svc_(svc), runner_(runner), realtime_(rt) {}
   void handle(const http::request& req, http::responder res) override;
+  http::upgrade_verdict check_upgrade(const http::request& req) override;
+  void upgrade(http::request&& req, http::upgraded connection) override;
+  void stopping() override;
 
  private:
-  template <class Work>
-  void offload(const http::request& req, http::responder res, Work work);
-  /// Runs a call or view route: in the write lane when `batched`, else on
-  /// the pool; what it made stale is purged once its writes are committed.
-  template <class Endpoint>
-  void mutate(const http::request& req, http::responder res, bool batched, Endpoint endpoint);
-
   services& svc_;
-  http::blocking_pool& pool_;
-  write_lane& lane_;
+  job_runner& runner_;
+  realtime* realtime_;
 };
 
 }  // namespace mizan::server

@@ -6,6 +6,7 @@
 #include "server/app/services.hpp"
 #include "server/endpoints/responses.hpp"
 #include "server/identity/identity.hpp"
+#include "server/realtime/realtime.hpp"
 #include "server/registry/schema.hpp"
 
 #include <fmt/format.h>
@@ -37,7 +38,12 @@ int serve(registry& app, const app_options& options) {
 
   http::blocking_pool pool(svc.cfg.workers, http::blocking_pool::default_spin, svc.cfg.worker_nice);
   server::write_lane lane(svc.database);
-  server::app_handler handler(svc, pool, lane);
+  server::job_runner runner(svc, pool, lane);
+  ws::limits socket_limits;
+  socket_limits.max_connections = svc.cfg.ws_max_connections;
+  socket_limits.max_message_bytes = svc.cfg.ws_max_message;
+  server::realtime sockets(svc, runner, socket_limits);
+  server::app_handler handler(svc, runner, &sockets);
   http::server_config config;
   config.host = svc.cfg.host;
   config.port = svc.cfg.port;

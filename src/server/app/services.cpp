@@ -59,10 +59,9 @@ services::services(settings s, const registry& reg)
       jwt(make_verifier(cfg)),
       schema_json(boost::json::serialize(schema_of(cat))) {}
 
-void services::invalidate(std::span<const params::invalidation_entry> entries,
-                          std::optional<std::int64_t> user_id) {
-  for (const auto& e : entries) cache->purge(e);
-  for (const auto& listener : listeners) listener(entries, user_id);
+void services::apply(const mutation_effects& effects) {
+  for (const auto& e : effects.invalidate) cache->purge(e);
+  for (const auto& listener : listeners) listener(effects);
 }
 
 }  // namespace mizan::server

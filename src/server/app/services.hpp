@@ -27,17 +27,22 @@ struct prepared_context {
   bool from_cache = false;
 };
 
-/// Receives every successful mutation's entries (the WebSocket fan-out hooks
-/// in here). `user_id` is the caller's, for private contexts.
-using invalidation_listener = std::function<void(std::span<const params::invalidation_entry>,
-                                                 std::optional<std::int64_t> user_id)>;
-
 /// What a successful mutation made stale, applied once its writes are
 /// committed (see write_lane).
 struct mutation_effects {
   std::vector<params::invalidation_entry> invalidate;
   std::optional<std::int64_t> user_id;  ///< the caller's, for private contexts
+  /// Other users whose private contexts the function changed (call::affects_user).
+  std::vector<std::int64_t> other_users;
+  /// The session the call ended (signed out, or rotated at sign-in); "" for none.
+  std::string ended_session;
+  /// A user every session of whom ended (a password change).
+  std::optional<std::int64_t> ended_sessions_of;
 };
+
+/// Receives every committed mutation's effects, after the origin cache was
+/// purged (the WebSocket push hooks in here).
+using invalidation_listener = std::function<void(const mutation_effects&)>;
 
 class services {
  public:
@@ -58,10 +63,13 @@ class services {
   /// The parts that identity, CSRF, sessions and `mizan::call` use.
   const identity_services identity_view{cfg, allowed_origins, jwt, sessions, database};
 
-  /// Purges the origin cache for `entries` and tells every listener.
-  void invalidate(std::span<const params::invalidation_entry> entries,
-                  std::optional<std::int64_t> user_id);
-  void apply(const mutation_effects& effects) { invalidate(effects.invalidate, effects.user_id); }
+  /// Purges the origin cache for the effects' entries and tells every listener.
+  void apply(const mutation_effects& effects);
+  /// `apply` of the entries alone.
+  void invalidate(std::vector<params::invalidation_entry> entries,
+                  std::optional<std::int64_t> user_id) {
+    apply(mutation_effects{std::move(entries), user_id, {}, {}, {}});
+  }
 };
 
 /// Mizan's own tables (users, sessions), applied before the application's.

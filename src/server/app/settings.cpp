@@ -155,6 +155,10 @@ settings load_settings(const env_lookup& env, const std::string& default_static_
     s.secure_cookies = parse_flag("MIZAN_SECURE_COOKIES", *v);
   if (auto v = env("MIZAN_CACHE_BYTES"))
     s.cache_bytes = parse_number<std::size_t>("MIZAN_CACHE_BYTES", *v, 0, std::size_t{1} << 40);
+  if (auto v = env("MIZAN_WS_MAX_CONNECTIONS"))
+    s.ws_max_connections = parse_number<std::size_t>("MIZAN_WS_MAX_CONNECTIONS", *v, 1, 1000000);
+  if (auto v = env("MIZAN_WS_MAX_MESSAGE"))
+    s.ws_max_message = parse_number<std::size_t>("MIZAN_WS_MAX_MESSAGE", *v, 1024, 64u << 20);
   if (auto v = env("MIZAN_BODY_MEMORY"))
     s.body_memory = parse_number<std::size_t>("MIZAN_BODY_MEMORY", *v, 1, std::size_t{1} << 40);
   if (auto v = env("MIZAN_BODY_MIN_RATE"))

@@ -37,9 +37,11 @@ struct settings {
   bool access_log = true;
   std::string session_store = "sqlite";  // or "memory"
   std::size_t cache_bytes = 64u << 20;
-  std::size_t body_memory = 64u << 20;  ///< request bodies in flight, process-wide
-  std::size_t body_min_rate = 500;      ///< bytes per second (0: no minimum)
-  std::string jwt_public_key_pem;       // RS256, from MIZAN_JWT_PUBLIC_KEY_FILE
+  std::size_t body_memory = 64u << 20;     ///< request bodies in flight, process-wide
+  std::size_t body_min_rate = 500;         ///< bytes per second (0: no minimum)
+  std::size_t ws_max_connections = 10000;  ///< WebSockets open at once
+  std::size_t ws_max_message = 64 * 1024;  ///< largest WebSocket message, bytes
+  std::string jwt_public_key_pem;          // RS256, from MIZAN_JWT_PUBLIC_KEY_FILE
   std::int64_t session_seconds = 14 * 24 * 3600;
   std::int64_t access_token_seconds = 300;
   std::int64_t refresh_token_seconds = 24 * 3600;

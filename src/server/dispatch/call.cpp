@@ -51,6 +51,10 @@ void call::sign_out() {
   state_->user.reset();
 }
 
+void call::affects_user(std::int64_t id) {
+  state_->affected_users.push_back(id);
+}
+
 token_pair call::issue_tokens(const mizan::user& u) const {
   const auto& cfg = state_->services->cfg;
   const auto now = server::unix_now();

@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace mizan::server {
 struct identity_services;
@@ -26,6 +27,7 @@ struct call_state {
   session_change change = session_change::none;
   std::optional<mizan::user> signed_in;  // with change == sign_in
   bool end_other_sessions = false;
+  std::vector<std::int64_t> affected_users;  ///< call::affects_user
 };
 
 }  // namespace mizan::detail

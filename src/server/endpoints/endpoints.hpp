@@ -8,6 +8,8 @@
 
 #include "http/message.hpp"
 #include "params/query.hpp"
+
+#include <boost/json/object.hpp>
 #include "server/app/services.hpp"
 #include "server/dispatch/caller.hpp"
 #include "server/registry/catalog.hpp"
@@ -27,6 +29,13 @@ http::response session_endpoint(services& svc, const caller& from);
 /// `effects`, for the transport to apply once the call's writes are committed.
 http::response call_endpoint(services& svc, const caller& from, const function_def* f,
                              std::string_view body, mutation_effects& effects);
+
+/// {"op":"call"} over a WebSocket for `f` (null: unknown) with `args`: as
+/// call_endpoint, but a function without `.websocket()` is `forbidden`, and
+/// so is one that changes who is signed in (a socket cannot set cookies).
+/// The answer's body is `{"result":...,"invalidate":[...]}`.
+http::response socket_call_endpoint(services& svc, const caller& from, const function_def* f,
+                                    const boost::json::object& args, mutation_effects& effects);
 
 /// A route of a function with `route` (the view path), with the request's
 /// `query` (the text after `?`) and `body`; `effects` as above.

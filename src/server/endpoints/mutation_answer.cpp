@@ -11,6 +11,11 @@ void finish_mutation(services& svc, const identity& who, const detail::call_stat
   apply_session_change(svc.identity_view, who, state, res);
   effects.invalidate = std::move(result.invalidate);
   if (who.user) effects.user_id = who.user->id;
+  effects.other_users = state.affected_users;
+  if (state.change != detail::session_change::none && !who.bearer) {
+    effects.ended_session = who.session_id;
+  }
+  if (state.end_other_sessions && state.signed_in) effects.ended_sessions_of = state.signed_in->id;
 }
 
 }  // namespace mizan::server

@@ -1,0 +1,117 @@
+// Where the protocol's work runs, for every transport: blocking work on the
+// worker pool, mutations in the write lane (or on the pool when unbatched),
+// with what they made stale applied once their writes are committed. The
+// answer goes to a sink: an HTTP responder, or a WebSocket.
+//
+// A sink is a movable value with `void send(http::response&&)`,
+// `bool valid() const` and `std::string describe() const` (for the log).
+#pragma once
+
+#include "http/server.hpp"
+#include "server/app/services.hpp"
+#include "server/endpoints/responses.hpp"
+#include "server/write_lane/write_lane.hpp"
+
+#include <exception>
+#include <memory>
+#include <string>
+
+namespace mizan::server {
+
+/// The answer to an exception thrown while serving `what`.
+http::response answer_for(std::exception_ptr thrown, std::string_view what, bool debug);
+
+namespace jobs {
+
+/// A mutation (a call or a view route) in the write lane.
+template <class Sink, class Endpoint>
+class mutation_job final : public write_job {
+ public:
+  mutation_job(services& svc, Sink sink, Endpoint endpoint)
+      : svc_(svc), sink_(std::move(sink)), endpoint_(std::move(endpoint)) {}
+
+  void run() override {
+    answer_ = endpoint_(effects_);
+    succeeded_ = true;
+  }
+  void failed(std::exception_ptr error) noexcept override {
+    answer_ = answer_for(std::move(error), sink_.describe(), svc_.cfg.debug);
+  }
+  void finish(bool committed, std::exception_ptr why) noexcept override {
+    if (succeeded_ && committed) {
+      try {
+        svc_.apply(effects_);
+      } catch (const std::exception& e) {
+        // The write is committed: answer it. A stale cache entry expires.
+        log_failure("invalidation after commit", e.what());
+      }
+    } else if (succeeded_) {
+      answer_ = answer_for(std::move(why), sink_.describe(), svc_.cfg.debug);
+    }
+    if (sink_.valid()) sink_.send(std::move(answer_));
+  }
+  std::string describe() const override { return sink_.describe(); }
+
+ private:
+  services& svc_;
+  Sink sink_;
+  Endpoint endpoint_;
+  mutation_effects effects_;
+  http::response answer_;
+  bool succeeded_ = false;
+};
+
+}  // namespace jobs
+
+class job_runner {
+ public:
+  job_runner(services& svc, http::blocking_pool& pool, write_lane& lane)
+      : svc_(svc), pool_(pool), lane_(lane) {}
+
+  services& svc() const noexcept { return svc_; }
+
+  /// Runs `fn()` on the pool (it must not throw).
+  template <class Fn>
+  void post(Fn fn) {
+    pool_.post(std::move(fn));
+  }
+
+  /// Runs `work(sink)` on the pool; an exception is answered through the sink.
+  template <class Sink, class Work>
+  void offload(Sink sink, Work work) {
+    pool_.post([this, sink = std::move(sink), work = std::move(work)]() mutable {
+      try {
+        work(sink);
+      } catch (...) {
+        if (sink.valid()) {
+          sink.send(answer_for(std::current_exception(), sink.describe(), svc_.cfg.debug));
+        }
+      }
+    });
+  }
+
+  /// Runs `endpoint(effects)`, a mutation: in the write lane when `batched`,
+  /// else on the pool; what it made stale is applied once its writes are
+  /// committed, then its answer goes to the sink.
+  template <class Sink, class Endpoint>
+  void mutate(Sink sink, bool batched, Endpoint endpoint) {
+    if (batched) {
+      lane_.post(std::make_unique<jobs::mutation_job<Sink, Endpoint>>(svc_, std::move(sink),
+                                                                      std::move(endpoint)));
+      return;
+    }
+    offload(std::move(sink), [this, endpoint = std::move(endpoint)](Sink& s) mutable {
+      mutation_effects effects;
+      auto answer = endpoint(effects);
+      svc_.apply(effects);
+      s.send(std::move(answer));
+    });
+  }
+
+ private:
+  services& svc_;
+  http::blocking_pool& pool_;
+  write_lane& lane_;
+};
+
+}  // namespace mizan::server

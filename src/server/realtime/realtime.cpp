@@ -1,0 +1,114 @@
+#include "server/realtime/realtime.hpp"
+
+#include "server/dispatch/caller.hpp"
+#include "server/identity/csrf.hpp"
+#include "server/identity/identity.hpp"
+#include "server/realtime/socket_frames.hpp"
+#include "server/realtime/socket_session.hpp"
+
+#include <algorithm>
+
+namespace mizan::server {
+namespace {
+
+http::response refusal(const error& e) {
+  return error_response(e);
+}
+
+/// Whether a `Sec-WebSocket-Protocol` list names `mizan.v1`.
+bool offers_mizan_v1(const http::request& req) {
+  for (const auto& h : req.headers) {
+    if (!http::iequals(h.name, "Sec-WebSocket-Protocol")) continue;
+    std::string_view list = h.value;
+    while (!list.empty()) {
+      const auto comma = list.find(',');
+      auto item = list.substr(0, comma);
+      list = comma == std::string_view::npos ? std::string_view{} : list.substr(comma + 1);
+      while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
+      while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
+      if (item == "mizan.v1") return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+realtime::realtime(services& svc, job_runner& runner, ws::limits limits)
+    : svc_(svc), runner_(runner), hub_(limits), path_(svc.cfg.api_prefix + "/ws") {
+  svc_.listeners.push_back([this](const mutation_effects& effects) { on_committed(effects); });
+}
+
+http::upgrade_verdict realtime::check_upgrade(const http::request& req) const {
+  std::string_view path = req.path();
+  if (path.ends_with('/')) path.remove_suffix(1);
+  if (path != path_) return {};
+  if (!offers_mizan_v1(req)) {
+    return {false, refusal(error(errc::bad_request, "Use the subprotocol mizan.v1."))};
+  }
+  caller from = caller_of(req);
+  if (from.origin && !origin_allowed(*from.origin, svc_.allowed_origins)) {
+    return {false, refusal(error(errc::forbidden, "Origin not allowed."))};
+  }
+  if (!verify_bearer(svc_.jwt, from)) {
+    return {false, refusal(error(errc::unauthenticated, "Invalid or expired token."))};
+  }
+  if (!hub_.has_room()) {
+    return {false, refusal(error(errc::unavailable, "Too many WebSocket connections.")
+                               .with_header("Retry-After", "1"))};
+  }
+  return {true, std::nullopt};
+}
+
+void realtime::upgrade(http::request&& req, http::upgraded connection) {
+  auto handshake = std::make_shared<http::request>(std::move(req));
+  runner_.post([this, handshake, conn = std::move(connection)]() mutable {
+    // Who calls, as at a context request: the session cookie or the bearer
+    // token. A session that is gone is simply nobody.
+    std::optional<std::int64_t> user;
+    std::string session;
+    try {
+      const caller from = caller_of(*handshake);
+      svc_.database.connection().read_transaction([&] {
+        const auto who = resolve_identity(svc_.identity_view, from);
+        if (who.user) user = who.user->id;
+        session = who.session_id;
+      });
+    } catch (const std::exception&) {
+      user.reset();
+      session.clear();
+    }
+    auto copy = *handshake;
+    hub_.accept(std::move(copy), std::move(conn),
+                std::make_unique<socket_session>(*this, handshake, user), user, std::move(session));
+  });
+}
+
+void realtime::on_committed(const mutation_effects& effects) {
+  std::vector<params::invalidation_entry> shared, personal;
+  for (const auto& e : effects.invalidate) {
+    const auto* ctx = svc_.cat.context(e.context);
+    (ctx && !ctx->is_private ? shared : personal).push_back(e);
+  }
+  if (!shared.empty()) hub_.send(ws::audience::everyone(), invalidate_frame(shared), true);
+  if (!personal.empty()) {
+    std::vector<std::int64_t> users = effects.other_users;
+    if (effects.user_id) users.push_back(*effects.user_id);
+    std::sort(users.begin(), users.end());
+    users.erase(std::unique(users.begin(), users.end()), users.end());
+    if (!users.empty()) {
+      const auto frame = invalidate_frame(personal);
+      for (const auto id : users) hub_.send(ws::audience::of_user(id), frame, true);
+    }
+  }
+  if (!effects.ended_session.empty()) {
+    hub_.close(ws::audience::of_session(effects.ended_session), ws::close_code::session_ended,
+               "The session ended.");
+  }
+  if (effects.ended_sessions_of) {
+    hub_.close(ws::audience::of_user(*effects.ended_sessions_of), ws::close_code::session_ended,
+               "The sessions of this user ended.");
+  }
+}
+
+}  // namespace mizan::server

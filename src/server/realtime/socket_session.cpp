@@ -1,0 +1,108 @@
+#include "server/realtime/socket_session.hpp"
+
+#include "mizan/users.hpp"
+#include "server/dispatch/caller.hpp"
+#include "server/endpoints/endpoints.hpp"
+#include "server/identity/identity.hpp"
+#include "server/realtime/realtime.hpp"
+#include "server/realtime/socket_frames.hpp"
+
+#include <boost/json/serialize.hpp>
+#include <boost/json/value_from.hpp>
+
+namespace mizan::server {
+namespace {
+
+/// The WebSocket's sink for the job runner: the answer becomes a `result`
+/// or `error` frame naming the call's id.
+struct socket_sink {
+  ws::socket_handle socket;
+  std::string id;
+  std::string fn;
+  bool sent = false;
+
+  void send(http::response&& r) {
+    sent = true;
+    const auto body = r.body_view();
+    socket.send(r.status == 200 ? result_frame(id, body) : error_frame(id, body, r.status));
+  }
+  bool valid() const { return !sent; }
+  std::string describe() const { return "WebSocket call " + fn; }
+};
+
+}  // namespace
+
+socket_session::socket_session(realtime& rt, handshake_ptr handshake,
+                               std::optional<std::int64_t> user)
+    : rt_(rt), handshake_(std::move(handshake)), user_(user) {}
+
+void socket_session::on_text(std::string_view text) {
+  std::string id;
+  client_frame frame;
+  try {
+    frame = read_client_frame(text, id);
+  } catch (const error& e) {
+    self_.send(error_frame(id, e));
+    return;
+  }
+  switch (frame.op) {
+    case client_frame::kind::ping:
+      self_.send(R"({"op":"pong"})");
+      return;
+    case client_frame::kind::call:
+      return call(std::move(id), std::move(frame.fn), std::move(frame.args));
+    case client_frame::kind::auth:
+      return authenticate(std::move(id), std::move(frame.token));
+    case client_frame::kind::sub:
+    case client_frame::kind::unsub:
+      self_.send(error_frame(id, error(errc::not_found, "Unknown channel.")));
+      return;
+  }
+}
+
+void socket_session::call(std::string id, std::string fn, boost::json::object args) {
+  auto& svc = rt_.svc();
+  const auto* f = svc.cat.function(fn);
+  // Refusals that need no database stay off the lane.
+  const bool batched = f && f->websocket && !f->unbatched && !f->affects_private_contexts;
+  rt_.runner().mutate(socket_sink{self_, std::move(id), std::move(fn)}, batched,
+                      [&svc, f, args = std::move(args), handshake = handshake_, token = token_,
+                       token_user = token_user_](mutation_effects& effects) {
+                        caller from = caller_of(*handshake);
+                        if (token_user) {
+                          from.bearer = token;
+                          from.bearer_user_id = token_user;
+                        }
+                        return socket_call_endpoint(svc, from, f, args, effects);
+                      });
+}
+
+void socket_session::authenticate(std::string id, std::string token) {
+  caller probe;
+  probe.bearer = token;
+  if (!verify_bearer(rt_.svc().jwt, probe)) {
+    self_.send(error_frame(id, error(errc::unauthenticated, "Invalid or expired token.")));
+    return;
+  }
+  token_ = std::move(token);
+  token_user_ = probe.bearer_user_id;
+  rt_.runner().post([&svc = rt_.svc(), self = self_, id = std::move(id), user_id = *token_user_] {
+    try {
+      const auto u = users::find(svc.database.connection(), user_id);
+      if (!u) {
+        self.send(error_frame(id, error(errc::unauthenticated, "Invalid or expired token.")));
+        return;
+      }
+      // The socket is this user's from now on: their private pushes reach it.
+      self.identify(u->id, {});
+      std::string frame = R"({"op":"auth","id":)" + id + R"(,"user":)";
+      frame += boost::json::serialize(boost::json::value_from(*u));
+      frame += '}';
+      self.send(std::move(frame));
+    } catch (const std::exception& e) {
+      self.send(error_frame(id, error(errc::unavailable, "Try again.")));
+    }
+  });
+}
+
+}  // namespace mizan::server

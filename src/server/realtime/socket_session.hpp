@@ -1,0 +1,44 @@
+// One WebSocket's operations (PROTOCOL.md §5): calls through the same
+// endpoint core and job runner as HTTP, `auth` for token clients, `ping`,
+// and channel subscriptions.
+#pragma once
+
+#include "http/message.hpp"
+#include "ws/socket.hpp"
+
+#include <boost/json/object.hpp>
+
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace mizan::server {
+
+class realtime;
+
+/// The handshake request, kept for the socket's life: the caller of every
+/// call is built from it (cookies, Origin, address, headers).
+using handshake_ptr = std::shared_ptr<const http::request>;
+
+class socket_session final : public ws::session_handler {
+ public:
+  socket_session(realtime& rt, handshake_ptr handshake, std::optional<std::int64_t> user);
+
+  void on_open(const ws::socket_handle& self) override { self_ = self; }
+  void on_text(std::string_view text) override;
+  void on_closed() override {}
+
+ private:
+  void call(std::string id, std::string fn, boost::json::object args);
+  void authenticate(std::string id, std::string token);
+
+  realtime& rt_;
+  handshake_ptr handshake_;
+  ws::socket_handle self_;
+  std::optional<std::int64_t> user_;
+  /// An access token sent by an `auth` frame, verified; its user id.
+  std::string token_;
+  std::optional<std::int64_t> token_user_;
+};
+
+}  // namespace mizan::server
