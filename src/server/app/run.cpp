@@ -42,6 +42,7 @@ int serve(registry& app, const app_options& options) {
   ws::limits socket_limits;
   socket_limits.max_connections = svc.cfg.ws_max_connections;
   socket_limits.max_message_bytes = svc.cfg.ws_max_message;
+  socket_limits.ping_after = std::chrono::milliseconds(svc.cfg.ws_ping_ms);
   server::realtime sockets(svc, runner, socket_limits);
   server::app_handler handler(svc, runner, &sockets);
   http::server_config config;
