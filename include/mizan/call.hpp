@@ -16,6 +16,8 @@ class connection;
 namespace detail {
 struct call_state;
 }
+template <class Message>
+class channel;
 
 /// Access tokens issued by `call::issue_tokens` (PROTOCOL.md §9, `auth_token`).
 struct token_pair {
@@ -56,6 +58,13 @@ class call {
   /// contexts it affects, as the caller's are. For sharing, assignment and
   /// admin edits.
   void affects_user(std::int64_t id);
+  /// Publishes `message` on channel `ch` (include "mizan/channel.hpp"). In a
+  /// mutation it is sent once the call's writes are committed, and not at
+  /// all if they are rolled back; in a read, at once.
+  template <class Message>
+  void publish(const channel<Message>& ch, const Message& message);
+  /// `publish` with the message already encoded as JSON text.
+  void publish_json(std::string_view channel, std::string json);
   /// Issues an access and a refresh JWT for `u`.
   token_pair issue_tokens(const mizan::user& u) const;
   /// The user id of a valid refresh token, or nullopt.

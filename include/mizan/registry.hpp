@@ -2,6 +2,7 @@
 #pragma once
 
 #include "mizan/call.hpp"
+#include "mizan/channel.hpp"
 #include "mizan/context.hpp"
 #include "mizan/detail/decode.hpp"
 #include "mizan/detail/encode.hpp"
@@ -198,6 +199,21 @@ class registered_function {
   detail::function_def* def_;
 };
 
+/// Sets the options of one registered channel; returned by `registry::channel`.
+class channel_builder {
+ public:
+  explicit channel_builder(detail::channel_def& def) : def_(&def) {}
+  /// Who may subscribe: anyone (the default), a signed-in user, staff or a
+  /// superuser. A subscriber that signs out loses the channel with its socket.
+  channel_builder& auth(auth_level level) {
+    def_->auth = level;
+    return *this;
+  }
+
+ private:
+  detail::channel_def* def_;
+};
+
 /// All server functions of an application.
 ///
 /// Registration happens at start-up, on one thread; afterwards the registry
@@ -251,12 +267,24 @@ class registry {
     return function_builder<Args, Result>(def);
   }
 
+  /// Registers channel `ch`, whose messages are `Message` (described in the
+  /// schema, so clients get a typed hook).
+  ///   app.channel(activity).auth(mizan::auth_level::none);
+  template <class Message>
+  channel_builder channel(const mizan::channel<Message>& ch) {
+    auto& def = channels_.emplace_back();
+    def.name = std::string(ch.name());
+    def.message_type = detail::describe_type<Message>(types_);
+    return channel_builder(def);
+  }
+
   /// A function registered earlier, so that the application can declare what
   /// else it changes: `app.function("auth_signup").affects(stats)`. Throws
   /// std::logic_error, naming it, when no function has that name.
   registered_function function(std::string_view name);
 
   const std::deque<detail::function_def>& functions() const { return functions_; }
+  const std::deque<detail::channel_def>& channels() const { return channels_; }
   const detail::type_table& types() const { return types_; }
 
  private:
@@ -265,6 +293,7 @@ class registry {
                             detail::invoke_output& out);
 
   std::deque<detail::function_def> functions_;
+  std::deque<detail::channel_def> channels_;
   detail::type_table types_;
 };
 

@@ -1,6 +1,7 @@
 #include "todos.hpp"
 
 #include <mizan/call.hpp>
+#include <mizan/channel.hpp>
 
 #include <fmt/format.h>
 
@@ -46,6 +47,19 @@ struct AdminOverview {
   std::int64_t done;
 };
 BOOST_DESCRIBE_STRUCT(AdminOverview, (), (users, staff, todos, done))
+
+// What the public `activity` channel tells every subscriber: who did what,
+// never a todo's title (that is private).
+struct Activity {
+  std::string username;
+  std::string action;  ///< "added", "finished", "reopened", "deleted"
+};
+BOOST_DESCRIBE_STRUCT(Activity, (), (username, action))
+inline constexpr mizan::channel<Activity> activity{"activity"};
+
+void announce(mizan::call& c, std::string action) {
+  c.publish(activity, Activity{c.require_user().username, std::move(action)});
+}
 
 struct Deleted {
   std::int64_t deleted;
@@ -93,6 +107,7 @@ Todo add_todo(mizan::call& c, const AddTodoArgs& a) {
       "INSERT INTO todos (user_id, title, done, created_at) "
       "VALUES (?, ?, 0, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))",
       c.require_user().id, a.title);
+  announce(c, "added");
   return db.query_one<Todo>("SELECT id, title, done, created_at FROM todos WHERE id = ?",
                             db.last_insert_rowid());
 }
@@ -102,13 +117,16 @@ Todo toggle_todo(mizan::call& c, const IdArgs& a) {
   const auto changed = db.exec("UPDATE todos SET done = 1 - done WHERE id = ? AND user_id = ?",
                                a.id, c.require_user().id);
   if (changed == 0) mizan::raise_not_found("Todo not found.");
-  return get_todo(c, a);
+  auto t = get_todo(c, a);
+  announce(c, t.done ? "finished" : "reopened");
+  return t;
 }
 
 Deleted delete_todo(mizan::call& c, const IdArgs& a) {
   const auto changed =
       c.db().exec("DELETE FROM todos WHERE id = ? AND user_id = ?", a.id, c.require_user().id);
   if (changed == 0) mizan::raise_not_found("Todo not found.");
+  announce(c, "deleted");
   return {a.id};
 }
 
@@ -191,6 +209,8 @@ void register_functions(mizan::registry& app) {
       .affects(leaderboard_ctx)
       .auth(auth_level::user);
   app.add("public_stats", &public_stats).context(stats).cache(5s);
+  // Live activity for every open page, signed in or not (sent once committed).
+  app.channel(activity);
   app.add("leaderboard", &leaderboard)
       .context(leaderboard_ctx)
       .cache(5s)

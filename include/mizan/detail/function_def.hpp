@@ -49,6 +49,13 @@ using after_decode_hook = void (*)(const function_def&, const boost::json::objec
 using invoker = std::function<void(call&, const boost::json::object& args, after_decode_hook,
                                    invoke_output& out)>;
 
+/// A channel as registered (see mizan/channel.hpp).
+struct channel_def {
+  std::string name;
+  auth_level auth = auth_level::none;
+  boost::json::value message_type;
+};
+
 struct function_def {
   std::string name;
   std::string context;  ///< empty: not part of a context (a mutation)

@@ -38,6 +38,8 @@ struct mutation_effects {
   std::string ended_session;
   /// A user every session of whom ended (a password change).
   std::optional<std::int64_t> ended_sessions_of;
+  /// Channel messages the call published: channel and JSON text.
+  std::vector<std::pair<std::string, std::string>> published;
 };
 
 /// Receives every committed mutation's effects, after the origin cache was
@@ -68,7 +70,10 @@ class services {
   /// `apply` of the entries alone.
   void invalidate(std::vector<params::invalidation_entry> entries,
                   std::optional<std::int64_t> user_id) {
-    apply(mutation_effects{std::move(entries), user_id, {}, {}, {}});
+    mutation_effects effects;
+    effects.invalidate = std::move(entries);
+    effects.user_id = user_id;
+    apply(effects);
   }
 };
 

@@ -51,6 +51,10 @@ void call::sign_out() {
   state_->user.reset();
 }
 
+void call::publish_json(std::string_view channel, std::string json) {
+  state_->published.emplace_back(std::string(channel), std::move(json));
+}
+
 void call::affects_user(std::int64_t id) {
   state_->affected_users.push_back(id);
 }

@@ -28,6 +28,8 @@ struct call_state {
   std::optional<mizan::user> signed_in;  // with change == sign_in
   bool end_other_sessions = false;
   std::vector<std::int64_t> affected_users;  ///< call::affects_user
+  /// call::publish: channel and message (JSON text), sent after the commit.
+  std::vector<std::pair<std::string, std::string>> published;
 };
 
 }  // namespace mizan::detail

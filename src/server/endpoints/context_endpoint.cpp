@@ -3,6 +3,7 @@
 #include "cache/cache_key.hpp"
 #include "core/error_body.hpp"
 #include "core/fingerprint.hpp"
+#include "mizan/channel.hpp"
 #include "server/dispatch/call_state.hpp"
 #include "server/dispatch/dispatch.hpp"
 #include "server/endpoints/endpoints.hpp"
@@ -63,6 +64,9 @@ prepared_context compute(services& svc, const context_def& ctx, const boost::jso
     call c(state);
     p.body = std::make_shared<const std::string>(run_context(ctx, params, c));
     p.etag = fingerprint::etag(*p.body);
+    // A read has no commit to wait for: its messages go at once.
+    for (auto& [channel, json] : state.published)
+      mizan::detail::publish_json(channel, std::move(json));
   } catch (const error& e) {
     p.status = e.status();
     p.body = std::make_shared<const std::string>(core::error_body(e));

@@ -12,6 +12,7 @@ void finish_mutation(services& svc, const identity& who, const detail::call_stat
   effects.invalidate = std::move(result.invalidate);
   if (who.user) effects.user_id = who.user->id;
   effects.other_users = state.affected_users;
+  effects.published = state.published;
   if (state.change != detail::session_change::none && !who.bearer) {
     effects.ended_session = who.session_id;
   }

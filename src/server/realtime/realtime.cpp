@@ -6,7 +6,10 @@
 #include "server/realtime/socket_frames.hpp"
 #include "server/realtime/socket_session.hpp"
 
+#include "mizan/detail/encode.hpp"
+
 #include <algorithm>
+#include <atomic>
 
 namespace mizan::server {
 namespace {
@@ -34,10 +37,48 @@ bool offers_mizan_v1(const http::request& req) {
 
 }  // namespace
 
+namespace {
+// The running server's sockets, for mizan::publish from outside a call.
+std::atomic<realtime*> running{nullptr};
+}  // namespace
+
 realtime::realtime(services& svc, job_runner& runner, ws::limits limits)
     : svc_(svc), runner_(runner), hub_(limits), path_(svc.cfg.api_prefix + "/ws") {
   svc_.listeners.push_back([this](const mutation_effects& effects) { on_committed(effects); });
+  realtime* none = nullptr;
+  running.compare_exchange_strong(none, this);
 }
+
+realtime::~realtime() {
+  realtime* self = this;
+  running.compare_exchange_strong(self, nullptr);
+}
+
+void realtime::publish(std::string_view channel, std::string_view json) {
+  if (!svc_.cat.channel(channel)) {
+    log_failure("publish", "no channel named '" + std::string(channel) + "' is registered");
+    return;
+  }
+  std::string frame = R"({"op":"msg","channel":)";
+  mizan::detail::append_json_string(frame, channel);
+  frame += R"(,"data":)";
+  frame += json;
+  frame += '}';
+  hub_.send(ws::audience::on_channel(std::string(channel)),
+            std::make_shared<const std::string>(std::move(frame)));
+}
+
+}  // namespace mizan::server
+
+namespace mizan::detail {
+
+void publish_json(std::string_view channel, std::string json) {
+  if (auto* rt = server::running.load()) rt->publish(channel, json);
+}
+
+}  // namespace mizan::detail
+
+namespace mizan::server {
 
 http::upgrade_verdict realtime::check_upgrade(const http::request& req) const {
   std::string_view path = req.path();
@@ -65,22 +106,24 @@ void realtime::upgrade(http::request&& req, http::upgraded connection) {
   runner_.post([this, handshake, conn = std::move(connection)]() mutable {
     // Who calls, as at a context request: the session cookie or the bearer
     // token. A session that is gone is simply nobody.
-    std::optional<std::int64_t> user;
+    std::optional<mizan::user> user;
     std::string session;
     try {
       const caller from = caller_of(*handshake);
       svc_.database.connection().read_transaction([&] {
-        const auto who = resolve_identity(svc_.identity_view, from);
-        if (who.user) user = who.user->id;
+        auto who = resolve_identity(svc_.identity_view, from);
+        user = std::move(who.user);
         session = who.session_id;
       });
     } catch (const std::exception&) {
       user.reset();
       session.clear();
     }
+    const auto user_id = user ? std::optional<std::int64_t>(user->id) : std::nullopt;
     auto copy = *handshake;
     hub_.accept(std::move(copy), std::move(conn),
-                std::make_unique<socket_session>(*this, handshake, user), user, std::move(session));
+                std::make_unique<socket_session>(*this, handshake, std::move(user)), user_id,
+                std::move(session));
   });
 }
 
@@ -101,6 +144,7 @@ void realtime::on_committed(const mutation_effects& effects) {
       for (const auto id : users) hub_.send(ws::audience::of_user(id), frame, true);
     }
   }
+  for (const auto& [channel, json] : effects.published) publish(channel, json);
   if (!effects.ended_session.empty()) {
     hub_.close(ws::audience::of_session(effects.ended_session), ws::close_code::session_ended,
                "The session ended.");

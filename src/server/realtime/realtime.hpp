@@ -16,6 +16,9 @@ class realtime {
   /// Registers itself as an invalidation listener of `svc`, so construct it
   /// before serving. Must outlive the HTTP server.
   realtime(services& svc, job_runner& runner, ws::limits limits = {});
+  ~realtime();
+  realtime(const realtime&) = delete;
+  realtime& operator=(const realtime&) = delete;
 
   /// The handshake's rules: not ours (another path), a refusal (subprotocol,
   /// Origin, bearer token, connection cap), or accepted. Network thread.
@@ -29,6 +32,9 @@ class realtime {
   /// Pushes what a committed mutation made stale, and closes the sockets of
   /// sessions it ended. An invalidation listener: any thread.
   void on_committed(const mutation_effects& effects);
+
+  /// Sends a message (JSON text) to the subscribers of `channel`. Any thread.
+  void publish(std::string_view channel, std::string_view json);
 
   ws::hub& hub() noexcept { return hub_; }
   services& svc() noexcept { return svc_; }

@@ -33,8 +33,10 @@ struct socket_sink {
 }  // namespace
 
 socket_session::socket_session(realtime& rt, handshake_ptr handshake,
-                               std::optional<std::int64_t> user)
-    : rt_(rt), handshake_(std::move(handshake)), user_(user) {}
+                               std::optional<mizan::user> user)
+    : rt_(rt),
+      handshake_(std::move(handshake)),
+      who_(std::make_shared<who>(who{std::move(user)})) {}
 
 void socket_session::on_text(std::string_view text) {
   std::string id;
@@ -54,9 +56,9 @@ void socket_session::on_text(std::string_view text) {
     case client_frame::kind::auth:
       return authenticate(std::move(id), std::move(frame.token));
     case client_frame::kind::sub:
+      return subscribe(std::move(id), std::move(frame.channel), true);
     case client_frame::kind::unsub:
-      self_.send(error_frame(id, error(errc::not_found, "Unknown channel.")));
-      return;
+      return subscribe(std::move(id), std::move(frame.channel), false);
   }
 }
 
@@ -65,9 +67,16 @@ void socket_session::call(std::string id, std::string fn, boost::json::object ar
   const auto* f = svc.cat.function(fn);
   // Refusals that need no database stay off the lane.
   const bool batched = f && f->websocket && !f->unbatched && !f->affects_private_contexts;
+  std::string token;
+  std::optional<std::int64_t> token_user;
+  {
+    std::lock_guard guard(*lock_);
+    token = who_->token;
+    token_user = who_->token_user;
+  }
   rt_.runner().mutate(socket_sink{self_, std::move(id), std::move(fn)}, batched,
-                      [&svc, f, args = std::move(args), handshake = handshake_, token = token_,
-                       token_user = token_user_](mutation_effects& effects) {
+                      [&svc, f, args = std::move(args), handshake = handshake_,
+                       token = std::move(token), token_user](mutation_effects& effects) {
                         caller from = caller_of(*handshake);
                         if (token_user) {
                           from.bearer = token;
@@ -84,14 +93,20 @@ void socket_session::authenticate(std::string id, std::string token) {
     self_.send(error_frame(id, error(errc::unauthenticated, "Invalid or expired token.")));
     return;
   }
-  token_ = std::move(token);
-  token_user_ = probe.bearer_user_id;
-  rt_.runner().post([&svc = rt_.svc(), self = self_, id = std::move(id), user_id = *token_user_] {
+  const auto user_id = *probe.bearer_user_id;
+  rt_.runner().post([&svc = rt_.svc(), self = self_, id = std::move(id), user_id,
+                     token = std::move(token), lock = lock_, who = who_]() mutable {
     try {
       const auto u = users::find(svc.database.connection(), user_id);
       if (!u) {
         self.send(error_frame(id, error(errc::unauthenticated, "Invalid or expired token.")));
         return;
+      }
+      {
+        std::lock_guard guard(*lock);
+        who->user = *u;
+        who->token = std::move(token);
+        who->token_user = user_id;
       }
       // The socket is this user's from now on: their private pushes reach it.
       self.identify(u->id, {});
@@ -99,10 +114,36 @@ void socket_session::authenticate(std::string id, std::string token) {
       frame += boost::json::serialize(boost::json::value_from(*u));
       frame += '}';
       self.send(std::move(frame));
-    } catch (const std::exception& e) {
+    } catch (const std::exception&) {
       self.send(error_frame(id, error(errc::unavailable, "Try again.")));
     }
   });
+}
+
+void socket_session::subscribe(std::string id, std::string channel, bool on) {
+  const auto* ch = rt_.svc().cat.channel(channel);
+  if (!ch) {
+    self_.send(error_frame(id, error(errc::not_found, "Unknown channel.")));
+    return;
+  }
+  if (on && ch->auth != auth_level::none) {
+    std::optional<mizan::user> user;
+    {
+      std::lock_guard guard(*lock_);
+      user = who_->user;
+    }
+    if (!user) {
+      self_.send(error_frame(id, error(errc::unauthenticated, "Authentication required.")));
+      return;
+    }
+    const bool staff = user->is_staff || user->is_superuser;
+    if ((ch->auth == auth_level::staff && !staff) ||
+        (ch->auth == auth_level::superuser && !user->is_superuser)) {
+      self_.send(error_frame(id, error(errc::forbidden, "You may not listen to this channel.")));
+      return;
+    }
+  }
+  self_.listen(std::move(channel), on);
 }
 
 }  // namespace mizan::server

@@ -4,11 +4,13 @@
 #pragma once
 
 #include "http/message.hpp"
+#include "mizan/user.hpp"
 #include "ws/socket.hpp"
 
 #include <boost/json/object.hpp>
 
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 
@@ -22,7 +24,7 @@ using handshake_ptr = std::shared_ptr<const http::request>;
 
 class socket_session final : public ws::session_handler {
  public:
-  socket_session(realtime& rt, handshake_ptr handshake, std::optional<std::int64_t> user);
+  socket_session(realtime& rt, handshake_ptr handshake, std::optional<mizan::user> user);
 
   void on_open(const ws::socket_handle& self) override { self_ = self; }
   void on_text(std::string_view text) override;
@@ -31,14 +33,21 @@ class socket_session final : public ws::session_handler {
  private:
   void call(std::string id, std::string fn, boost::json::object args);
   void authenticate(std::string id, std::string token);
+  void subscribe(std::string id, std::string channel, bool on);
 
   realtime& rt_;
   handshake_ptr handshake_;
   ws::socket_handle self_;
-  std::optional<std::int64_t> user_;
-  /// An access token sent by an `auth` frame, verified; its user id.
-  std::string token_;
-  std::optional<std::int64_t> token_user_;
+  /// Who the socket is, and the access token an `auth` frame sent (verified)
+  /// with its user id. Written by the worker that answers `auth`, read on
+  /// the network thread: a lock of this socket's own.
+  struct who {
+    std::optional<mizan::user> user;
+    std::string token;
+    std::optional<std::int64_t> token_user;
+  };
+  std::shared_ptr<std::mutex> lock_ = std::make_shared<std::mutex>();
+  std::shared_ptr<who> who_;
 };
 
 }  // namespace mizan::server

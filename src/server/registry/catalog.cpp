@@ -93,6 +93,20 @@ catalog::catalog(const registry& reg, std::string_view api_prefix)
     }
   }
   build_routes(api_prefix);
+  for (const auto& ch : reg.channels()) {
+    if (!valid_context_name(ch.name)) {
+      throw std::invalid_argument(
+          fmt::format("mizan: channel '{}': the name must match [A-Za-z0-9_.-]+", ch.name));
+    }
+    if (!channels_.emplace(ch.name, &ch).second) {
+      throw std::invalid_argument(fmt::format("mizan: channel '{}': registered twice", ch.name));
+    }
+  }
+}
+
+const detail::channel_def* catalog::channel(std::string_view name) const {
+  const auto it = channels_.find(name);
+  return it == channels_.end() ? nullptr : it->second;
 }
 
 void catalog::check_function(const function_def& f) const {

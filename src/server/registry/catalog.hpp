@@ -59,6 +59,11 @@ class catalog {
   const std::map<std::string, context_def, std::less<>>& contexts() const { return contexts_; }
   const std::vector<route_def>& routes() const { return routes_; }
   const std::vector<std::string>& private_contexts() const { return private_contexts_; }
+  /// A registered channel; null when none has that name.
+  const detail::channel_def* channel(std::string_view name) const;
+  const std::map<std::string, const detail::channel_def*, std::less<>>& channels() const {
+    return channels_;
+  }
   const registry& functions() const { return *registry_; }
   const std::string& api_prefix() const { return api_prefix_; }
 
@@ -78,6 +83,7 @@ class catalog {
   std::map<std::string, context_def, std::less<>> contexts_;
   std::vector<route_def> routes_;
   std::vector<std::string> private_contexts_;
+  std::map<std::string, const detail::channel_def*, std::less<>> channels_;
 };
 
 /// Parses "/todos/{id:int}/export.csv"; throws std::invalid_argument.

@@ -5,9 +5,8 @@
 namespace mizan::server {
 namespace {
 
-std::string_view auth_name(const function_def& f) {
-  if (f.auth_predicate) return "predicate";
-  switch (f.auth) {
+std::string_view level_name(auth_level level) {
+  switch (level) {
     case auth_level::none:
       return "none";
     case auth_level::user:
@@ -18,6 +17,10 @@ std::string_view auth_name(const function_def& f) {
       return "superuser";
   }
   return "none";
+}
+
+std::string_view auth_name(const function_def& f) {
+  return f.auth_predicate ? "predicate" : level_name(f.auth);
 }
 
 boost::json::value rules_json(const rules& r) {
@@ -122,9 +125,15 @@ boost::json::value schema_of(const catalog& cat) {
                                            {"cache", optional_int(ctx.ttl_seconds)},
                                            {"rev", ctx.rev}});
   }
+  boost::json::array channels;
+  for (const auto& [name, ch] : cat.channels()) {
+    channels.push_back(boost::json::object{
+        {"name", name}, {"auth", level_name(ch->auth)}, {"message", ch->message_type}});
+  }
   return boost::json::object{{"mizan_schema", 1},
                              {"functions", std::move(functions)},
                              {"contexts", std::move(contexts)},
+                             {"channels", std::move(channels)},
                              {"types", sorted(cat.functions().types().types())}};
 }
 
