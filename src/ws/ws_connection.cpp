@@ -11,7 +11,6 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/websocket/stream.hpp>
@@ -20,12 +19,12 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
-#include <deque>
 #include <mutex>
 #include <thread>
 #include <vector>
 
 #include "http/upgrade.hpp"
+#include "ws/frame_queue.hpp"
 #include "ws/hub.hpp"
 #include "ws/rate_limit.hpp"
 
@@ -95,7 +94,7 @@ class connection : public std::enable_shared_from_this<connection> {
   connection* prev = nullptr;
 
  private:
-  asio::awaitable<void> run(bhttp::request<bhttp::empty_body> req);
+  asio::awaitable<void> run(std::unique_ptr<bhttp::request<bhttp::empty_body>> req);
   asio::awaitable<void> write_queued();
   void kick_writer();
   void hard_close(std::string_view why);
@@ -108,10 +107,12 @@ class connection : public std::enable_shared_from_this<connection> {
   room& room_;
   const limits& limits_;
   asio::any_io_executor executor_;
-  websocket::stream<beast::tcp_stream> ws_;
+  // On the bare socket: Beast's own timer keeps the ping deadline, and a
+  // tcp_stream's timers and wrapped operations would cost every idle socket.
+  websocket::stream<asio::ip::tcp::socket> ws_;
   std::unique_ptr<session_handler> handler_;
   std::string remote_;
-  std::deque<queued_frame> queue_;
+  frame_queue<queued_frame> queue_;
   std::size_t queued_bytes_ = 0;
   bool writing_ = false;
   bool open_ = false;    ///< the handshake is done and the socket not yet closed
@@ -217,7 +218,7 @@ connection::connection(hub::impl& h, room& r, asio::ip::tcp::socket socket,
       handler_(std::move(handler)),
       ops_(limits_.ops_per_second, limits_.op_burst) {
   error_code ec;
-  const auto ep = ws_.next_layer().socket().remote_endpoint(ec);
+  const auto ep = ws_.next_layer().remote_endpoint(ec);
   if (!ec) remote_ = ep.address().to_string();
   hub_.open.fetch_add(1, std::memory_order_relaxed);
   room_.add(this);  // on its thread: accept runs there
@@ -263,11 +264,12 @@ void connection::listen(std::string channel, bool on) {
 }
 
 void connection::start(http::request&& req) {
-  bhttp::request<bhttp::empty_body> handshake;
-  handshake.method(bhttp::verb::get);
-  handshake.target(req.target);
-  handshake.version(11);
-  for (const auto& h : req.headers) handshake.insert(h.name, h.value);
+  // Beast's copy of the request, freed once the handshake is answered.
+  auto handshake = std::make_unique<bhttp::request<bhttp::empty_body>>();
+  handshake->method(bhttp::verb::get);
+  handshake->target(req.target);
+  handshake->version(11);
+  for (const auto& h : req.headers) handshake->insert(h.name, h.value);
   asio::co_spawn(executor_, run(std::move(handshake)),
                  [self = shared_from_this()](std::exception_ptr e) {
                    if (!e) return;
@@ -281,7 +283,7 @@ void connection::start(http::request&& req) {
                  });
 }
 
-asio::awaitable<void> connection::run(bhttp::request<bhttp::empty_body> req) {
+asio::awaitable<void> connection::run(std::unique_ptr<bhttp::request<bhttp::empty_body>> req) {
   auto self = shared_from_this();
   // However run() ends, the socket leaves its room here, on its own thread.
   struct leave_room {
@@ -299,8 +301,10 @@ asio::awaitable<void> connection::run(bhttp::request<bhttp::empty_body> req) {
   }));
   ws_.read_message_max(limits_.max_message_bytes);
   ws_.text(true);
-  if (auto [ec] = co_await ws_.async_accept(req, nothrow); ec) {
-    log("handshake failed: " + ec.message());
+  auto [accept_ec] = co_await ws_.async_accept(*req, nothrow);
+  req.reset();
+  if (accept_ec) {
+    log("handshake failed: " + accept_ec.message());
     co_return;
   }
   open_ = true;
@@ -314,7 +318,16 @@ asio::awaitable<void> connection::run(bhttp::request<bhttp::empty_body> req) {
 
   beast::flat_buffer buffer;
   for (;;) {
-    auto [ec, n] = co_await ws_.async_read(buffer, nothrow);
+    // An idle socket waits with a small buffer (a whole message read would
+    // prepare a frame's worth, 1.5 KB, on every socket); a message grows it.
+    error_code ec;
+    do {
+      const std::size_t limit =
+          buffer.size() == 0 ? 128 : std::min<std::size_t>(2 * buffer.size(), 16 * 1024);
+      auto [read_ec, read] = co_await ws_.async_read_some(buffer, limit, nothrow);
+      ec = read_ec;
+    } while (!ec && !ws_.is_message_done());
+    const std::size_t n = buffer.size();
     if (ec) {
       if (ec == websocket::error::message_too_big) {
         log("closed 1009: message over the size limit");
@@ -345,6 +358,7 @@ asio::awaitable<void> connection::run(bhttp::request<bhttp::empty_body> req) {
       }
     }
     buffer.consume(n);
+    if (buffer.capacity() > 1024) buffer.shrink_to_fit();  // idle sockets stay small
   }
   open_ = false;
   closed_ = true;
@@ -407,7 +421,7 @@ void connection::queue_text(std::shared_ptr<const std::string> text) {
   if (closed_ || !open_) return;
   if (over_limits()) {
     // Pushes can be dropped (the client refetches); answers cannot.
-    std::erase_if(queue_, [this](const queued_frame& f) {
+    queue_.erase_if([this](const queued_frame& f) {
       if (!f.push) return false;
       queued_bytes_ -= f.text->size();
       return true;
@@ -423,7 +437,7 @@ void connection::queue_push(std::shared_ptr<const std::string> frame) {
   if (closed_ || !open_) return;
   if (over_limits()) {
     bool had_refetch = false;
-    std::erase_if(queue_, [&](const queued_frame& f) {
+    queue_.erase_if([&](const queued_frame& f) {
       had_refetch = had_refetch || f.refetch;
       if (!f.push && !f.refetch) return false;
       queued_bytes_ -= f.text->size();
@@ -454,7 +468,7 @@ void connection::hard_close(std::string_view why) {
   queue_.clear();
   queued_bytes_ = 0;
   error_code ec;
-  ws_.next_layer().socket().close(ec);  // the pending read ends the socket
+  ws_.next_layer().close(ec);  // the pending read ends the socket
 }
 
 }  // namespace detail

@@ -43,6 +43,8 @@ int serve(registry& app, const app_options& options) {
   socket_limits.max_connections = svc.cfg.ws_max_connections;
   socket_limits.max_message_bytes = svc.cfg.ws_max_message;
   socket_limits.ping_after = std::chrono::milliseconds(svc.cfg.ws_ping_ms);
+  socket_limits.ops_per_second = static_cast<double>(svc.cfg.ws_ops_per_second);
+  socket_limits.op_burst = 2 * socket_limits.ops_per_second;
   server::realtime sockets(svc, runner, socket_limits);
   server::app_handler handler(svc, runner, &sockets);
   http::server_config config;

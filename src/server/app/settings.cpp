@@ -159,6 +159,8 @@ settings load_settings(const env_lookup& env, const std::string& default_static_
     s.ws_max_connections = parse_number<std::size_t>("MIZAN_WS_MAX_CONNECTIONS", *v, 1, 1000000);
   if (auto v = env("MIZAN_WS_PING_MS"))
     s.ws_ping_ms = parse_number<std::size_t>("MIZAN_WS_PING_MS", *v, 100, 3600000);
+  if (auto v = env("MIZAN_WS_RATE"))
+    s.ws_ops_per_second = parse_number<std::size_t>("MIZAN_WS_RATE", *v, 1, 100000000);
   if (auto v = env("MIZAN_WS_MAX_MESSAGE"))
     s.ws_max_message = parse_number<std::size_t>("MIZAN_WS_MAX_MESSAGE", *v, 1024, 64u << 20);
   if (auto v = env("MIZAN_BODY_MEMORY"))

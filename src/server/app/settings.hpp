@@ -41,6 +41,7 @@ struct settings {
   std::size_t body_min_rate = 500;         ///< bytes per second (0: no minimum)
   std::size_t ws_max_connections = 10000;  ///< WebSockets open at once
   std::size_t ws_max_message = 64 * 1024;  ///< largest WebSocket message, bytes
+  std::size_t ws_ops_per_second = 50;      ///< per socket, sustained; twice as many at once
   std::size_t ws_ping_ms = 15000;          ///< silence before a ping; twice it closes the socket
   std::string jwt_public_key_pem;          // RS256, from MIZAN_JWT_PUBLIC_KEY_FILE
   std::int64_t session_seconds = 14 * 24 * 3600;
