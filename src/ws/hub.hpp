@@ -47,11 +47,12 @@ class hub {
 
   /// Answers the handshake of `req` (subprotocol `mizan.v1`) on `connection`
   /// and runs the socket with `handler`, on the connection's network thread,
-  /// marked as `user`'s and of session `session` (see socket_handle::identify).
+  /// marked as `user`'s and of session `session` until `expires_at` (see
+  /// socket_handle::identify).
   /// Thread-safe: `connection` may be carried to another thread and back.
   void accept(http::request&& req, http::upgraded connection,
               std::unique_ptr<session_handler> handler, std::optional<std::int64_t> user = {},
-              std::string session = {});
+              std::string session = {}, std::int64_t expires_at = 0);
 
   /// Queues `frame` on every socket of `to`; `push` marks an invalidation
   /// frame (see socket_handle::push). Returns at once. Thread-safe.

@@ -43,8 +43,11 @@ class socket_handle {
   /// Closes with `code` after the frames already queued.
   void close(close_code code, std::string_view reason) const;
   /// Marks the socket as `user`'s (nothing: anonymous) and of the session
-  /// with key `session` (empty: none), for the hub's audiences.
-  void identify(std::optional<std::int64_t> user, std::string session) const;
+  /// with key `session` (empty: none), for the hub's audiences, until
+  /// `expires_at` (unix seconds; 0: no end): then it hears nothing meant for
+  /// that user and closes with 4001 (at the latest when next pinged).
+  void identify(std::optional<std::int64_t> user, std::string session,
+                std::int64_t expires_at = 0) const;
   /// Adds or removes a channel the socket listens to.
   void listen(std::string channel, bool on) const;
 

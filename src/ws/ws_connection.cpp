@@ -19,6 +19,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <ctime>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -74,10 +75,13 @@ class connection : public std::enable_shared_from_this<connection> {
   void queue_text(std::shared_ptr<const std::string> text);
   void queue_push(std::shared_ptr<const std::string> frame);
   void request_close(close_code code, std::string reason);
-  void identify(std::optional<std::int64_t> user, std::string session) {
+  void identify(std::optional<std::int64_t> user, std::string session, std::int64_t expires_at) {
     user_ = user;
     session_ = std::move(session);
+    expires_at_ = expires_at;
   }
+  /// Past its session's end: closes with 4001. True when it did.
+  bool expire_if_due();
   void listen(std::string channel, bool on);
   bool matches(const audience& to) const;
 
@@ -121,6 +125,7 @@ class connection : public std::enable_shared_from_this<connection> {
   rate_limit ops_;
   std::optional<std::int64_t> user_;
   std::string session_;
+  std::int64_t expires_at_ = 0;  ///< unix seconds; 0: no end
   std::vector<std::string> channels_;
 };
 
@@ -235,8 +240,22 @@ void connection::log(std::string_view what) {
            std::string(what));
 }
 
+bool connection::expire_if_due() {
+  if (expires_at_ == 0 || std::time(nullptr) < expires_at_) return false;
+  if (!closed_) {
+    log("closed 4001: the session expired");
+    request_close(close_code::session_ended, "The session expired.");
+  }
+  return true;
+}
+
 bool connection::matches(const audience& to) const {
   if (!open_ || closed_) return false;
+  // An expired session's socket hears nothing meant for its user any more.
+  if (expires_at_ != 0 && to.by != audience::kind::everyone && to.by != audience::kind::channel &&
+      std::time(nullptr) >= expires_at_) {
+    return false;
+  }
   switch (to.by) {
     case audience::kind::everyone:
       return true;
@@ -300,6 +319,8 @@ asio::awaitable<void> connection::run(std::unique_ptr<bhttp::request<bhttp::empt
     res.set(bhttp::field::sec_websocket_protocol, "mizan.v1");
   }));
   ws_.read_message_max(limits_.max_message_bytes);
+  // Pings and pongs are when an idle socket learns its session has ended.
+  ws_.control_callback([this](websocket::frame_type, beast::string_view) { expire_if_due(); });
   ws_.text(true);
   auto [accept_ec] = co_await ws_.async_accept(*req, nothrow);
   req.reset();
@@ -339,7 +360,7 @@ asio::awaitable<void> connection::run(std::unique_ptr<bhttp::request<bhttp::empt
       }
       break;
     }
-    if (closed_) {  // closing: what the peer still sends is not an operation
+    if (expire_if_due() || closed_) {  // closing: what the peer still sends is not an operation
       buffer.consume(n);
       continue;
     }
@@ -498,10 +519,11 @@ void socket_handle::close(close_code code, std::string_view reason) const {
   }
 }
 
-void socket_handle::identify(std::optional<std::int64_t> user, std::string session) const {
+void socket_handle::identify(std::optional<std::int64_t> user, std::string session,
+                             std::int64_t expires_at) const {
   if (auto c = c_.lock()) {
-    c->on_thread([user, s = std::move(session)](detail::connection& conn) mutable {
-      conn.identify(user, std::move(s));
+    c->on_thread([user, s = std::move(session), expires_at](detail::connection& conn) mutable {
+      conn.identify(user, std::move(s), expires_at);
     });
   }
 }
@@ -536,17 +558,17 @@ std::size_t hub::size() const noexcept {
 
 void hub::accept(http::request&& req, http::upgraded connection,
                  std::unique_ptr<session_handler> handler, std::optional<std::int64_t> user,
-                 std::string session) {
+                 std::string session, std::int64_t expires_at) {
   auto executor = connection->socket.get_executor();
-  asio::post(executor,
-             [impl = impl_.get(), req = std::move(req), conn = std::move(connection),
-              handler = std::move(handler), user, session = std::move(session)]() mutable {
-               auto& room = impl->room_here(conn->socket.get_executor());
-               auto c = std::make_shared<detail::connection>(*impl, room, std::move(conn->socket),
-                                                             std::move(handler));
-               c->identify(user, std::move(session));
-               c->start(std::move(req));
-             });
+  asio::post(executor, [impl = impl_.get(), req = std::move(req), conn = std::move(connection),
+                        handler = std::move(handler), user, session = std::move(session),
+                        expires_at]() mutable {
+    auto& room = impl->room_here(conn->socket.get_executor());
+    auto c = std::make_shared<detail::connection>(*impl, room, std::move(conn->socket),
+                                                  std::move(handler));
+    c->identify(user, std::move(session), expires_at);
+    c->start(std::move(req));
+  });
 }
 
 void hub::send(const audience& to, std::shared_ptr<const std::string> frame, bool push) {

@@ -71,6 +71,15 @@ registry make_registry() {
       .context(mine)
       .auth(auth_level::user)
       .private_();
+  // Changes another user's data and tells a channel, over HTTP or a socket.
+  app.add("share_item",
+          [](call& c, const IdArgs& a) {
+            c.affects_user(a.id);
+            c.publish_json("news", R"({"shared":true})");
+            return true;
+          })
+      .affects(mine)
+      .websocket();
   app.add("sign_in_as",
           [](call& c, const NameArgs& a) {
             const auto u = users::authenticate(c.db(), a.name, "password one");
@@ -338,6 +347,40 @@ TEST_F(Endpoints, ContextParamsAreCheckedBeforeAnyWork) {
   const auto& ctx = *svc_.cat.context("board");
   EXPECT_EQ(error_of([&] { lookup_context(svc_, ctx, "id=x"); }), "bad_request");
   EXPECT_EQ(error_of([&] { lookup_context(svc_, ctx, "nope=1"); }), "bad_request");
+}
+
+TEST_F(Endpoints, AMutationNamesTheOtherUsersItChangedAndWhatItPublished) {
+  mutation_effects effects;
+  const auto res = call_fn(
+      svc_, request("POST", "/api/mizan/call/share_item/", anonymous_browser(), R"({"id":42})"),
+      svc_.cat.function("share_item"), effects);
+  ASSERT_EQ(res.status, 200);
+  EXPECT_EQ(effects.other_users, std::vector<std::int64_t>{42});
+  ASSERT_EQ(effects.published.size(), 1u);
+  EXPECT_EQ(effects.published[0].first, "news");
+  EXPECT_EQ(effects.published[0].second, R"({"shared":true})");
+}
+
+TEST_F(Endpoints, ASocketCallTakesTheSameCoreWithoutCsrf) {
+  // No CSRF token and no cookie: the socket's handshake was checked instead.
+  mutation_effects effects;
+  const auto res = socket_call_endpoint(svc_, caller{}, svc_.cat.function("share_item"),
+                                        boost::json::parse(R"({"id":7})").as_object(), effects);
+  EXPECT_EQ(res.status, 200);
+  EXPECT_EQ(std::string(res.body_view()), R"({"result":true,"invalidate":["mine"]})");
+  EXPECT_EQ(effects.other_users, std::vector<std::int64_t>{7});
+}
+
+TEST_F(Endpoints, ASocketRefusesFunctionsNotForSocketsAndSessionChanges) {
+  mutation_effects effects;
+  const boost::json::object args{{"name", "alice"}};
+  auto socket_call = [&](const char* fn) {
+    return error_of(
+        [&] { socket_call_endpoint(svc_, caller{}, svc_.cat.function(fn), args, effects); });
+  };
+  EXPECT_EQ(socket_call("add_item"), "forbidden");    // not .websocket()
+  EXPECT_EQ(socket_call("sign_in_as"), "forbidden");  // signs in: never over a socket
+  EXPECT_EQ(socket_call("nope"), "not_found");
 }
 
 }  // namespace

@@ -108,12 +108,14 @@ void realtime::upgrade(http::request&& req, http::upgraded connection) {
     // token. A session that is gone is simply nobody.
     std::optional<mizan::user> user;
     std::string session;
+    std::int64_t expires_at = 0;
     try {
       const caller from = caller_of(*handshake);
       svc_.database.connection().read_transaction([&] {
         auto who = resolve_identity(svc_.identity_view, from);
         user = std::move(who.user);
         session = who.session_id;
+        if (who.session) expires_at = who.session->expires_at;
       });
     } catch (const std::exception&) {
       user.reset();
@@ -123,7 +125,7 @@ void realtime::upgrade(http::request&& req, http::upgraded connection) {
     auto copy = *handshake;
     hub_.accept(std::move(copy), std::move(conn),
                 std::make_unique<socket_session>(*this, handshake, std::move(user)), user_id,
-                std::move(session));
+                std::move(session), expires_at);
   });
 }
 

@@ -8,7 +8,9 @@
 #include "server/realtime/socket_frames.hpp"
 
 #include <boost/json/serialize.hpp>
+
 #include <boost/json/value_from.hpp>
+#include <charconv>
 
 namespace mizan::server {
 namespace {
@@ -87,14 +89,18 @@ void socket_session::call(std::string id, std::string fn, boost::json::object ar
 }
 
 void socket_session::authenticate(std::string id, std::string token) {
-  caller probe;
-  probe.bearer = token;
-  if (!verify_bearer(rt_.svc().jwt, probe)) {
+  // Verified once, here on the network thread (CPU only); the socket is the
+  // token's user until the token expires.
+  const auto result = rt_.svc().jwt.verify(token, "access");
+  std::int64_t user_id = 0;
+  const auto& sub = result.ok() ? result.claims().sub : std::string();
+  const auto [end, ec] = std::from_chars(sub.data(), sub.data() + sub.size(), user_id);
+  if (!result.ok() || ec != std::errc{} || end != sub.data() + sub.size()) {
     self_.send(error_frame(id, error(errc::unauthenticated, "Invalid or expired token.")));
     return;
   }
-  const auto user_id = *probe.bearer_user_id;
-  rt_.runner().post([&svc = rt_.svc(), self = self_, id = std::move(id), user_id,
+  const auto expires_at = result.claims().exp;
+  rt_.runner().post([&svc = rt_.svc(), self = self_, id = std::move(id), user_id, expires_at,
                      token = std::move(token), lock = lock_, who = who_]() mutable {
     try {
       const auto u = users::find(svc.database.connection(), user_id);
@@ -109,7 +115,7 @@ void socket_session::authenticate(std::string id, std::string token) {
         who->token_user = user_id;
       }
       // The socket is this user's from now on: their private pushes reach it.
-      self.identify(u->id, {});
+      self.identify(u->id, {}, expires_at);
       std::string frame = R"({"op":"auth","id":)" + id + R"(,"user":)";
       frame += boost::json::serialize(boost::json::value_from(*u));
       frame += '}';
