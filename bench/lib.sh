@@ -7,6 +7,7 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 build="$root/build/release"
 todo_bin="$build/examples/todo/server/todo"
 floor_bin="$build/bench/mizan_bench_floor"
+ws_load_bin="$build/bench/mizan_bench_ws_load"
 lua="$root/bench/wrk/bench.lua"
 connections=${BENCH_CONNECTIONS:-64}
 wrk_threads=${BENCH_WRK_THREADS:-1}
@@ -16,7 +17,8 @@ die() {
   exit 1
 }
 
-# Builds the two release binaries with the release preset.
+# Builds the release binaries (the two servers and the WebSocket load
+# generator) with the release preset.
 build_release() {
   "$root/scripts/bootstrap.sh" --test
   # -Werror is turned off for this build only: it changes no generated code,
@@ -24,9 +26,10 @@ build_release() {
   # `"literal" + std::string`) that should not stop a measurement. Every
   # other flag is the preset's.
   local log="$work/build.log"
-  echo "bench: building todo and mizan_bench_floor in $build" >&2
+  echo "bench: building todo, mizan_bench_floor and mizan_bench_ws_load in $build" >&2
   (cd "$root" && cmake --preset release -DMIZAN_WERROR=OFF &&
-    cmake --build --preset release --target todo mizan_bench_floor -j "${BENCH_JOBS:-2}") \
+    cmake --build --preset release --target todo mizan_bench_floor mizan_bench_ws_load \
+      -j "${BENCH_JOBS:-2}") \
     >"$log" 2>&1 || { tail -30 "$log" >&2; die "release build failed"; }
 }
 
