@@ -30,6 +30,8 @@ scripts/check-generated.sh build/asan
 scripts/fuzz.sh -j 2 20
 
 npm run test:ts
+# The kernel's size budget (5,000 B gzip) and the forms' (1,500 B): fails if over.
+npm run bench:size
 MIZAN_TODO_BIN="$PWD/build/asan/examples/todo/server/todo" \
   MIZAN_TODO_RELEASE_BIN="$PWD/build/release/examples/todo/server/todo" \
   npm run test:integration

@@ -184,6 +184,9 @@ asio::awaitable<void> server_impl::accept_loop() {
       socket.close(ec);
       continue;
     }
+    // Answers are written whole; Nagle would hold a second small write (a
+    // socket's result after its push) until the peer's delayed ACK, 40 ms.
+    socket.set_option(asio::ip::tcp::no_delay(true), ec);
     ++next_worker_;
     start_connection(w, std::move(socket), connection_slot(shared_));
   }

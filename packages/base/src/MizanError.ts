@@ -49,3 +49,7 @@ export class MizanError extends Error {
     Object.assign(this, { name: 'MizanError', code, status, fields });
   }
 }
+
+/** A MizanError from a wire error object (`{code, message, fields, status}`), tolerating a missing one. */
+export const wireError = (e: any = {}, message = '', status?: number): MizanError =>
+  new MizanError(e.code ?? 'bad_response', e.message ?? message, e.status ?? status, e.fields);

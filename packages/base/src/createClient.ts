@@ -1,13 +1,13 @@
 import { batch } from './batch.js';
 import { canonicalParams, type Params } from './canonicalParams.js';
 import { matches, parseInvalidateHeader, toTarget, type InvalidateEntry, type Target } from './invalidation.js';
-import { MizanError } from './MizanError.js';
+import { MizanError, wireError } from './MizanError.js';
 import { mutation } from './mutation.js';
 import { observe } from './observe.js';
 import { connectSocket } from './socket.js';
 import { createStore, type Entry, type State } from './store.js';
 import { createTransport } from './transport.js';
-import type { CallOptions, Client, ClientOptions, ContextRef, FunctionRef, ObserveOptions } from './types.js';
+import type { CallOptions, ChannelRef, Client, ClientOptions, ContextRef, FunctionRef, ObserveOptions } from './types.js';
 
 // Runtime globals are all optional (Node, edge), so they are read loosely.
 const g = globalThis as any;
@@ -77,36 +77,58 @@ export function createClient(options: ClientOptions = {}): Client {
     channel?.postMessage({ p: 1 });
   };
 
-  // WebSocket: pushed invalidations, and calls while connected.
+  // WebSocket: pushed invalidations, channel messages, and calls while
+  // connected. A token-mode socket is anonymous until its `auth` frame is
+  // answered, so calls and subscriptions wait for that (HTTP meanwhile).
   const calls = new Map<number, [(r: Reply) => void, (e: unknown) => void]>();
+  const channels = new Map<string, Set<[(data: any) => void, ((e: MizanError) => void) | undefined]>>();
   let lastId = 0;
+  let ready = false;
   const ws = typeof websocket == 'object' ? websocket : {};
   const Impl = ws.WebSocket ?? g.WebSocket;
   const origin: string | undefined = baseUrl || g.location?.origin;
   const url = ws.url ?? (origin && origin.replace(/^http/, 'ws') + prefix + '/ws/');
+  const { token } = transport;
+  const refetchAll = (): void => store.cache.forEach(store.markStale);
+  const sub = (channel: string, op = 'sub'): unknown => socket?.send({ op, id: channel, channel });
+  const start = (): void => {
+    ready = true;
+    channels.forEach((_, c) => sub(c));
+  };
   const socket =
     websocket && Impl && url
       ? connectSocket(url, Impl, ws.ping ?? 25_000, {
-          // Pushes are at-most-once: whatever changed while disconnected went unseen.
-          open: (again) => again && store.cache.forEach(store.markStale),
-          message(f) {
-            if (f.op == 'invalidate') store.invalidate((f.invalidate ?? []).map(toTarget));
-            const c = calls.get(f.id);
-            if (!c || (f.op != 'result' && f.op != 'error')) return;
-            calls.delete(f.id);
-            const e = f.error ?? {};
-            if (f.op == 'result') c[0](f);
-            else c[1](new MizanError(e.code ?? 'bad_response', e.message ?? '', e.status, e.fields));
+          open(again) {
+            // Pushes are at-most-once: whatever changed while disconnected went unseen.
+            if (again) refetchAll();
+            if (!token) return start();
+            Promise.resolve(token()).then((t) => (t ? socket?.send({ op: 'auth', id: 0, token: t }) : start()), start);
           },
-          lost() {
+          message(f) {
+            const { op, id } = f;
+            if (op == 'invalidate') store.invalidate((f.invalidate ?? []).map(toTarget));
+            if (op == 'refetch') refetchAll();
+            if (id === 0) start(); // the auth frame's answer, whichever it is
+            if (op == 'msg') channels.get(f.channel)?.forEach((l) => l[0](f.data));
+            if (op == 'error') channels.get(id)?.forEach((l) => l[1]?.(wireError(f.error)));
+            const c = calls.get(id);
+            if (!c || (op != 'result' && op != 'error')) return;
+            calls.delete(id);
+            if (op == 'result') c[0](f);
+            else c[1](wireError(f.error));
+          },
+          lost(code) {
+            ready = false;
             calls.forEach((c) => c[1](new MizanError('network', 'WebSocket closed')));
             calls.clear();
+            // 4001: this socket's session ended (signed out elsewhere, expired).
+            if (code == 4001) resetPrivate();
           },
         })
       : undefined;
   const viaSocket = (fn: string, args: unknown, signal?: AbortSignal): Promise<Reply> | undefined => {
     const id = ++lastId;
-    if (!socket?.send({ op: 'call', id, fn, args })) return;
+    if (!ready || !socket?.send({ op: 'call', id, fn, args })) return;
     return new Promise((resolve, reject) => {
       calls.set(id, [resolve, reject]);
       signal?.addEventListener('abort', () => (calls.delete(id), reject(signal.reason)), { once: true });
@@ -196,6 +218,17 @@ export function createClient(options: ClientOptions = {}): Client {
       batch(() => store.cache.forEach((e) => matches(t, e.ctx, e.pairs) && store.cancel(e)));
     },
     resetPrivate,
+    subscribe(ref: ChannelRef | string, onMessage: (data: any) => void, onError?: (e: MizanError) => void) {
+      const channel = (ref as ChannelRef).channel ?? ref;
+      if (!socket) throw Error('mizan: no websocket');
+      const l: [(data: any) => void, ((e: MizanError) => void) | undefined] = [onMessage, onError];
+      const set = channels.get(channel) ?? new Set();
+      if (!set.size && ready) sub(channel);
+      channels.set(channel, set.add(l));
+      return () => {
+        if (set.delete(l) && !set.size && channels.delete(channel) && ready) sub(channel, 'unsub');
+      };
+    },
     session: transport.session,
     dehydrate: store.dehydrate,
     destroy() {

@@ -7,8 +7,8 @@ export interface SocketEvents {
   open(again: boolean): void;
   /** A parsed server frame. */
   message(frame: any): void;
-  /** Connection lost; a reconnect is already scheduled. */
-  lost(): void;
+  /** Connection lost (with the close code, if any); a reconnect is already scheduled. */
+  lost(code?: number): void;
 }
 
 /** A self-healing WebSocket. */
@@ -42,7 +42,7 @@ export function connectSocket(
   let retryTimer: Timer | undefined;
   let pingTimer: Timer | undefined;
 
-  const lose = (): void => {
+  const lose = (code?: number): void => {
     const s = ws;
     ws = undefined;
     clearTimeout(pingTimer);
@@ -51,7 +51,7 @@ export function connectSocket(
     } catch {
       // closing a socket that never opened may throw in some runtimes
     }
-    on.lost();
+    on.lost(code);
     if (!closed) retryTimer = timer(open, backoff(attempt++));
   };
 
@@ -91,7 +91,7 @@ export function connectSocket(
       }
       on.message(frame);
     };
-    s.onclose = () => ws == s && lose();
+    s.onclose = (ev) => ws == s && lose(ev.code);
   }
 
   const self: Socket = {

@@ -1,6 +1,6 @@
-import { MizanError } from './MizanError.js';
+import { MizanError, wireError } from './MizanError.js';
 import { backoff } from './timer.js';
-import type { ClientOptions, Session } from './types.js';
+import type { ClientOptions, Session, TokenGetter } from './types.js';
 
 /** A successful (2xx or 304) JSON response. */
 export interface Reply {
@@ -37,6 +37,8 @@ export interface Transport {
    * user. False when that cannot be known (session/ failed).
    */
   anonymous(): Promise<boolean>;
+  /** The bearer token getter in token mode. */
+  readonly token?: TokenGetter | undefined;
 }
 
 const JSON_TYPE = 'application/json';
@@ -96,8 +98,7 @@ export function createTransport(options: ClientOptions): Transport {
         throw new MizanError('bad_response', 'Response is not JSON', res.status);
       }
       if (res.ok || res.status == 304) return { status: res.status, headers: res.headers, body: json };
-      const e = json?.error;
-      throw new MizanError(e?.code ?? 'bad_response', e?.message ?? res.statusText, res.status, e?.fields);
+      throw wireError(json?.error, res.statusText, res.status);
     } catch (e) {
       if (signal?.aborted) throw signal.reason;
       if (e instanceof MizanError) throw e;
@@ -149,6 +150,7 @@ export function createTransport(options: ClientOptions): Transport {
         },
       )),
     reset: () => void (session = undefined),
+    token,
     async anonymous() {
       try {
         return token ? !(await token()) : !(await self.session()).user;

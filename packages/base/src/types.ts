@@ -98,6 +98,12 @@ export interface ContextObserver<TData = unknown, TParams extends Params = Param
   setOptions(options: ObserveOptions): void;
 }
 
+/** A channel as generated code describes it; the message type is type-only. */
+export interface ChannelRef<TMessage = unknown> {
+  readonly channel: string;
+  readonly __types?: TMessage;
+}
+
 /** Records an optimistic write; rolled back if the call fails. */
 export type OptimisticSet = <T, P extends Params>(
   context: ContextRef<T, P> | string,
@@ -230,6 +236,13 @@ export interface Client {
   cancel(entry: InvalidateEntry): void;
   /** Forgets every private entry here and in other tabs (sign-in, sign-out). */
   resetPrivate(): void;
+  /**
+   * Listens to a channel over the WebSocket (the `websocket` option is
+   * required): `onMessage` gets each message's data; `onError` a refusal
+   * (`not_found`, `unauthenticated`, `forbidden`). The subscription is
+   * renewed after every reconnect; the returned function ends it.
+   */
+  subscribe<T>(channel: ChannelRef<T> | string, onMessage: (data: T) => void, onError?: (error: MizanError) => void): () => void;
   /** The `session/` body (user and CSRF token), fetched once and shared. */
   session(): Promise<Session>;
   /** Data of every instance that has some, keyed for `ssrData`. */

@@ -89,7 +89,7 @@ export class FakeWebSocket {
   sent: any[] = [];
   onopen: (() => void) | null = null;
   onmessage: ((ev: { data: string }) => void) | null = null;
-  onclose: (() => void) | null = null;
+  onclose: ((ev: { code: number }) => void) | null = null;
   onerror: (() => void) | null = null;
   closed = false;
   constructor(
@@ -112,9 +112,9 @@ export class FakeWebSocket {
   receive(frame: unknown): void {
     this.onmessage?.({ data: typeof frame == 'string' ? frame : JSON.stringify(frame) });
   }
-  drop(): void {
+  drop(code = 1006): void {
     this.readyState = 3;
-    this.onclose?.();
+    this.onclose?.({ code });
   }
 }
 

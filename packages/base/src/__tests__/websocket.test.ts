@@ -205,4 +205,117 @@ describe('WebSocket', () => {
     await tick(60_000);
     expect(FakeWebSocket.all).toHaveLength(1);
   });
+
+  it('refetches every mounted context when the server says it dropped pushes', async () => {
+    const { mount, count } = setup();
+    mount('todos');
+    mount('stats');
+    await flush();
+    FakeWebSocket.last().open();
+    FakeWebSocket.last().receive({ op: 'refetch' });
+    await tick(10);
+    expect([count('ctx/todos/'), count('ctx/stats/')]).toEqual([2, 2]);
+  });
+
+  it('forgets private data and the session when the server ends the socket with 4001', async () => {
+    const { client, count } = setup();
+    const todos = client.observe({ context: 'todos', private: true }, {});
+    todos.subscribe(() => {});
+    const board = client.observe('leaderboard', {});
+    board.subscribe(() => {});
+    await client.session();
+    await flush();
+    FakeWebSocket.last().open();
+    FakeWebSocket.last().drop(4001);
+    await tick(10);
+    expect(count('ctx/todos/')).toBe(2); // refetched as whoever is signed in now
+    expect(count('ctx/leaderboard/')).toBe(1); // public data stays
+    await client.session();
+    expect(count('session/')).toBe(2);
+  });
+});
+
+describe('WebSocket in token mode', () => {
+  const withToken = (t: string | null) => setup({ auth: { token: () => t } });
+
+  it('authenticates with a first frame and calls over HTTP until it is answered', async () => {
+    const { client, count } = withToken('jwt-1');
+    const ws = FakeWebSocket.last();
+    ws.open();
+    await flush();
+    expect(ws.sent).toEqual([{ op: 'auth', id: 0, token: 'jwt-1' }]);
+    expect(ws.url).not.toContain('jwt-1'); // never in the URL
+    expect(await client.call(toggle, { id: 1 })).toBe('http');
+    expect(count('call/')).toBe(1);
+    ws.receive({ op: 'auth', id: 0, user: { id: 1, username: 'ann' } });
+    const p = client.call(toggle, { id: 1 });
+    expect(ws.sent[1]).toMatchObject({ op: 'call', fn: 'toggle_todo' });
+    ws.receive({ op: 'result', id: ws.sent[1].id, result: 'ws' });
+    expect(await p).toBe('ws');
+  });
+
+  it('uses the socket anonymously when the token is refused or absent', async () => {
+    const refused = withToken('expired');
+    const ws = FakeWebSocket.last();
+    ws.open();
+    await flush();
+    ws.receive({ op: 'error', id: 0, error: { code: 'unauthenticated', message: 'x' } });
+    void refused.client.call(toggle, { id: 1 });
+    expect(ws.sent.at(-1)).toMatchObject({ op: 'call' });
+    const none = withToken(null);
+    FakeWebSocket.last().open();
+    await flush();
+    void none.client.call(toggle, { id: 1 });
+    expect(FakeWebSocket.last().sent).toEqual([expect.objectContaining({ op: 'call' })]);
+  });
+});
+
+describe('channels', () => {
+  it('subscribes once connected, delivers messages to every listener, and unsubscribes after the last', async () => {
+    const { client } = setup();
+    const a: unknown[] = [];
+    const b: unknown[] = [];
+    const stopA = client.subscribe<{ n: number }>({ channel: 'activity' }, (m) => a.push(m.n));
+    const stopB = client.subscribe('activity', (m) => b.push(m));
+    const ws = FakeWebSocket.last();
+    ws.open();
+    expect(ws.sent).toEqual([{ op: 'sub', id: 'activity', channel: 'activity' }]);
+    ws.receive({ op: 'msg', channel: 'activity', data: { n: 1 } });
+    ws.receive({ op: 'msg', channel: 'other', data: { n: 2 } });
+    expect(a).toEqual([1]);
+    expect(b).toEqual([{ n: 1 }]);
+    stopA();
+    stopA(); // twice is harmless
+    expect(ws.sent).toHaveLength(1);
+    stopB();
+    expect(ws.sent.at(-1)).toEqual({ op: 'unsub', id: 'activity', channel: 'activity' });
+    ws.receive({ op: 'msg', channel: 'activity', data: { n: 3 } });
+    expect(a).toEqual([1]);
+  });
+
+  it('subscribes again after a reconnect', async () => {
+    const { client } = setup();
+    client.subscribe('activity', () => {});
+    FakeWebSocket.last().open();
+    FakeWebSocket.last().drop();
+    await tick(1000);
+    const again = FakeWebSocket.last();
+    again.open();
+    expect(again.sent).toEqual([{ op: 'sub', id: 'activity', channel: 'activity' }]);
+  });
+
+  it('reports a refused subscription to its listeners', async () => {
+    const { client } = setup();
+    const errors: unknown[] = [];
+    client.subscribe('staff_only', () => {}, (e) => errors.push(e));
+    const ws = FakeWebSocket.last();
+    ws.open();
+    ws.receive({ op: 'error', id: 'staff_only', error: { code: 'forbidden', message: 'no', status: 403 } });
+    expect(errors).toEqual([expect.objectContaining({ name: 'MizanError', code: 'forbidden', status: 403 })]);
+  });
+
+  it('needs the websocket option', () => {
+    const { client } = setup({ websocket: false });
+    expect(() => client.subscribe('activity', () => {})).toThrow(/websocket/);
+  });
 });
