@@ -17,7 +17,7 @@ invalidation_list affected_by(const detail::function_def& f,
                               std::span<const boost::json::object> scopes,
                               std::span<const std::string> private_contexts) {
   invalidation_list list;
-  list.json.push_back('[');  // not = "[": GCC 12 -Wrestrict false positive under ASan
+  list.json.resize(1);  // "[", entries follow (not = "[": a GCC 12 -Wrestrict false positive)
   for (const auto& a : f.affects) {
     if (!a.scope) add_whole(list, a.context);
   }
