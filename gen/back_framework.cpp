@@ -69,6 +69,7 @@ imports collect_imports(const schema& s, const framework_binding& b) {
     for (const auto& t : b.context_option_imports) out.type(t);
     out.type(b.params_import);
   }
+  if (!s.channels.empty()) out.value(b.module, b.channel_fn);
   for (const auto& f : s.functions) {
     if (f.is_query) continue;
     out.value(b.module, b.mutation_fn);
@@ -86,6 +87,10 @@ void claim_names(const schema& s, const framework_binding& b, const imports& use
   used.claim(names);
   for (const auto& c : s.contexts) {
     names.claim(fmt::format("{}{}", b.prefix, c.pascal), fmt::format("context '{}'", c.name));
+  }
+  for (const auto& c : s.channels) {
+    names.claim(fmt::format("{}{}Channel", b.prefix, c.pascal),
+                fmt::format("channel '{}'", c.name));
   }
   for (const auto& f : s.functions) {
     if (f.is_query) continue;
@@ -116,6 +121,14 @@ std::string emit_framework(const schema& s, const framework_binding& b) {
                    c.name, function_list(c), b.prefix, c.pascal, params,
                    c.params_optional() ? fmt::format(" = {}", b.empty_params) : "",
                    b.context_options, b.context_fn, c.const_name);
+  }
+  for (const auto& c : s.channels) {
+    fmt::format_to(out,
+                   "\n/** Listens to the `{}` channel {}. */\n"
+                   "export function {}{}Channel(onMessage: (message: {}) => void) {{\n"
+                   "  return {}(api.{}, onMessage);\n}}\n",
+                   c.name, b.channel_lifetime, b.prefix, c.pascal, ts_type(c.message, "api."),
+                   b.channel_fn, c.const_name);
   }
   for (const auto& f : s.functions) {
     if (f.is_query) continue;

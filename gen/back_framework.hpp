@@ -1,8 +1,9 @@
 // Stage 2 back ends: one small file per framework that binds the descriptors
 // of `index.ts` to that framework's adapter package. Hook names follow the
-// IR's PascalCase names: `use<Context>`, `use<Mutation>`, `use<Mutation>Form`
-// (`create…` in Svelte). Views get nothing; queries are read through their
-// context, so they get no hook of their own.
+// IR's PascalCase names: `use<Context>`, `use<Channel>Channel`,
+// `use<Mutation>`, `use<Mutation>Form` (`create…` in Svelte). Views get
+// nothing; queries are read through their context, so they get no hook of
+// their own.
 #pragma once
 
 #include "gen/ir.hpp"
@@ -28,6 +29,9 @@ struct framework_binding {
   std::string_view context_fn;
   std::string_view mutation_fn;
   std::string_view form_fn;
+  std::string_view channel_fn;
+  /// How long a channel hook listens, for its doc comment: `while mounted`.
+  std::string_view channel_lifetime;
   /// The type of a context hook's options, and what it needs imported.
   std::string_view context_options;
   std::array<type_import, 2> context_option_imports;

@@ -10,6 +10,8 @@ std::string emit_react(const schema& s) {
       .context_fn = "useMizanContext",
       .mutation_fn = "useMizanMutation",
       .form_fn = "useMizanForm",
+      .channel_fn = "useMizanChannel",
+      .channel_lifetime = "while mounted",
       .context_options = "UseMizanContextOptions",
       .context_option_imports = {{{"UseMizanContextOptions", "@mizan/react"}}},
       .params_wrapper = "{}",

@@ -11,6 +11,8 @@ std::string emit_svelte(const schema& s) {
       .context_fn = "createMizanContext",
       .mutation_fn = "createMizanMutation",
       .form_fn = "createMizanForm",
+      .channel_fn = "createMizanChannel",
+      .channel_lifetime = "while the component lives",
       .context_options = "CreateMizanContextOptions",
       .context_option_imports = {{{"CreateMizanContextOptions", "@mizan/svelte"}}},
       .params_wrapper = "() => {}",

@@ -129,6 +129,14 @@ void emit_context(out_it out, const context& c, const schema& s) {
                  c.is_private ? "true" : "false", c.needs_user ? "  auth: true,\n" : "");
 }
 
+void emit_channel(out_it out, const channel& c) {
+  const std::string message = ts_type(c.message);
+  fmt::format_to(out,
+                 "/** The `{}` channel: messages of type {}. */\n"
+                 "export const {}: ChannelRef<{}> = {{ channel: {} }};\n\n",
+                 c.name, message, c.const_name, message, string_literal(c.name));
+}
+
 // The kernel declares the codes (its errorCodes.ts is generated from the
 // server's table), so the client only passes its type on.
 void emit_error_codes(out_it out) {
@@ -159,6 +167,8 @@ void claim_names(const schema& s) {
   for (const auto* imported : {"Client", "ContextRef", "FunctionRef", "Record"}) {
     names.claim(imported, fmt::format("the imported or global '{}'", imported));
   }
+  // ChannelRef is imported only when used, so it stays free for a type otherwise.
+  if (!s.channels.empty()) names.claim("ChannelRef", "the imported 'ChannelRef'");
   names.claim("ErrorCode", "the error codes");
   names.claim("createApi", "createApi");
   for (const auto& t : s.types) names.claim(t.ts_name, fmt::format("type '{}'", t.schema_name));
@@ -171,6 +181,7 @@ void claim_names(const schema& s) {
     names.claim(c.pascal + "Data", fmt::format("the data of context '{}'", c.name));
     names.claim(c.pascal + "Params", fmt::format("the params of context '{}'", c.name));
   }
+  for (const auto& c : s.channels) names.claim(c.const_name, fmt::format("channel '{}'", c.name));
 }
 
 }  // namespace
@@ -229,10 +240,12 @@ std::string emit_index(const schema& s) {
   claim_names(s);
   std::string text(banner);
   auto out = std::back_inserter(text);
-  fmt::format_to(out, "import type {{ Client, ContextRef, FunctionRef }} from '@mizan/base';\n\n");
+  fmt::format_to(out, "import type {{ {}Client, ContextRef, FunctionRef }} from '@mizan/base';\n\n",
+                 s.channels.empty() ? "" : "ChannelRef, ");
   for (const auto& t : s.types) emit_named(out, t);
   for (const auto& f : s.functions) emit_function(out, f);
   for (const auto& c : s.contexts) emit_context(out, c, s);
+  for (const auto& c : s.channels) emit_channel(out, c);
   emit_error_codes(out);
   emit_api(out, s);
   return text;

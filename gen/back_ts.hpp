@@ -1,6 +1,6 @@
 // Stage 1 back end: the IR → `index.ts`, framework-free, importing only
-// `@mizan/base`: named types, one descriptor per function and per context,
-// the error codes and `createApi`.
+// `@mizan/base`: named types, one descriptor per function, per context and
+// per channel, the error codes and `createApi`.
 #pragma once
 
 #include "gen/ir.hpp"

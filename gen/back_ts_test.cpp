@@ -266,5 +266,65 @@ TEST(emit_index, refuses_two_declarations_with_one_name) {
               HasSubstr("the imported or global 'Client' and type 'client' would both be named"));
 }
 
+boost::json::value with_channels(boost::json::value s, std::string_view channels) {
+  s.as_object()["channels"] = boost::json::parse(fmt::format("[{}]", channels));
+  return s;
+}
+
+TEST(emit_index, describes_channels_after_the_contexts) {
+  const auto s = with_channels(
+      schema_json(
+          query("find", "c", "no_args", R"({"kind": "null"})"),
+          R"({"name": "c", "functions": ["find"], "params": []})",
+          R"(, "activity": {"kind": "struct", "fields": [{"name": "n", "type": {"kind": "integer"}}]})"),
+      R"({"name": "ticks.per-second", "auth": "user",
+          "message": {"kind": "optional", "of": {"kind": "array", "of": {"kind": "optional", "of": {"kind": "integer"}}}}},
+         {"name": "activity", "auth": "none", "message": {"kind": "ref", "name": "activity"}},
+         {"name": "delete", "auth": "none", "message": {"kind": "map", "of": {"kind": "string"}}})");
+  const auto text = index_of(s);
+  EXPECT_THAT(text, HasSubstr("import type { ChannelRef, Client, ContextRef, FunctionRef } from "
+                              "'@mizan/base';\n"));
+  EXPECT_THAT(text, HasSubstr(R"(export interface Activity {
+  n: number;
+}
+)")) << "a type only a channel reaches is kept";
+  EXPECT_THAT(text, HasSubstr(R"(  private: false,
+};
+
+/** The `activity` channel: messages of type Activity. */
+export const activityChannel: ChannelRef<Activity> = { channel: 'activity' };
+
+/** The `delete` channel: messages of type Record<string, string>. */
+export const delete_Channel: ChannelRef<Record<string, string>> = { channel: 'delete' };
+
+/** The `ticks.per-second` channel: messages of type (number | null)[] | null. */
+export const ticks_per_secondChannel: ChannelRef<(number | null)[] | null> = { channel: 'ticks.per-second' };
+
+/** Error codes:)"));
+}
+
+TEST(emit_index, imports_channel_ref_only_for_channels) {
+  // Without channels, a type may take the name.
+  const auto s = schema_json(mutation("f", "no_args", R"({"kind": "ref", "name": "channel_ref"})"),
+                             "", R"(, "channel_ref": {"kind": "struct", "fields": []})");
+  EXPECT_THAT(index_of(s), HasSubstr("import type { Client, ContextRef, FunctionRef } from"));
+  EXPECT_THAT(index_of(s), HasSubstr("export interface ChannelRef {}"));
+  EXPECT_THAT(
+      error_of(with_channels(s, R"({"name": "c", "auth": "none", "message": {"kind": "null"}})")),
+      HasSubstr("the imported 'ChannelRef' and type 'channel_ref' would both be named"));
+}
+
+TEST(emit_index, refuses_channels_that_share_a_name) {
+  const auto s =
+      schema_json(mutation("f"), "", R"(, "a_channel": {"kind": "struct", "fields": []})");
+  EXPECT_THAT(
+      error_of(with_channels(s, R"({"name": "a.b", "auth": "none", "message": {"kind": "null"}},
+                                          {"name": "a-b", "auth": "none", "message": {"kind": "null"}})")),
+      HasSubstr("channel 'a-b' and channel 'a.b' would both be named 'a_bChannel'"));
+  EXPECT_THAT(error_of(with_channels(s, R"({"name": "A", "auth": "none",
+                                           "message": {"kind": "ref", "name": "a_channel"}})")),
+              HasSubstr("type 'a_channel' and channel 'A' would both be named 'AChannel'"));
+}
+
 }  // namespace
 }  // namespace mizan::gen

@@ -10,6 +10,8 @@ std::string emit_vue(const schema& s) {
       .context_fn = "useMizanContext",
       .mutation_fn = "useMizanMutation",
       .form_fn = "useMizanForm",
+      .channel_fn = "useMizanChannel",
+      .channel_lifetime = "while mounted",
       .context_options = "MaybeRefOrGetter<ObserveOptions>",
       .context_option_imports = {{{"ObserveOptions", "@mizan/base"}, {"MaybeRefOrGetter", "vue"}}},
       .params_wrapper = "MaybeRefOrGetter<{}>",

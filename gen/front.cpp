@@ -17,7 +17,8 @@ using detail::as_string;
 using detail::fail;
 using detail::member;
 
-// PROTOCOL.md §1: function names are [a-z][a-z0-9_]*, contexts [A-Za-z0-9_.-]+.
+// PROTOCOL.md §1: function names are [a-z][a-z0-9_]*, contexts [A-Za-z0-9_.-]+
+// (channels too: the server checks them with the same rule).
 bool valid_function_name(std::string_view n) {
   return !n.empty() && n.front() >= 'a' && n.front() <= 'z' &&
          std::all_of(n.begin(), n.end(), [](char c) {
@@ -208,6 +209,45 @@ context read_context(const boost::json::value& v,
   return c;
 }
 
+// No `predicate` here, unlike functions: a subscription has no arguments to judge.
+bool channel_needs_user(const boost::json::object& o, const std::string& where) {
+  const std::string level = as_string(member(o, "auth", where), where + ": auth");
+  if (level == "user" || level == "staff" || level == "superuser") return true;
+  if (level != "none") {
+    fail(where, fmt::format("unknown auth '{}' (expected none, user, staff or superuser)", level));
+  }
+  return false;
+}
+
+channel read_channel(const boost::json::value& v, const detail::type_names& names) {
+  const auto& o = as_object(v, "channels");
+  channel c;
+  c.name = as_string(member(o, "name", "channels"), "channels: name");
+  const std::string where = fmt::format("channel '{}'", c.name);
+  if (!valid_context_name(c.name)) fail(where, "the name must match [A-Za-z0-9_.-]+");
+  c.const_name = safe_identifier(c.name) + "Channel";
+  c.pascal = pascal_case(c.name);
+  c.message = detail::read_type(member(o, "message", where), names, where + ": message");
+  c.needs_user = channel_needs_user(o, where);
+  return c;
+}
+
+// Older schemas have no `channels`: none then.
+std::vector<channel> read_channels(const boost::json::object& root,
+                                   const detail::type_names& names) {
+  std::vector<channel> out;
+  const auto* list = root.if_contains("channels");
+  if (!list) return out;
+  std::set<std::string> seen;
+  for (const auto& v : as_array(*list, "channels")) {
+    out.push_back(read_channel(v, names));
+    if (!seen.insert(out.back().name).second) {
+      fail(fmt::format("channel '{}'", out.back().name), "declared twice");
+    }
+  }
+  return out;
+}
+
 void mark_used(const type& t, const std::map<std::string, const named_type*>& by_name,
                std::set<std::string>& used) {
   for (const auto& inner : t.of) mark_used(inner, by_name, used);
@@ -215,9 +255,9 @@ void mark_used(const type& t, const std::map<std::string, const named_type*>& by
   for (const auto& f : by_name.at(t.ref)->fields) mark_used(f.t, by_name, used);
 }
 
-// Keeps the named types that results and arguments' members reach. An
-// argument struct itself (`IdArgs`, `no_args`) is a C++ detail: its members
-// appear in each function's own `<Name>Args` instead.
+// Keeps the named types that results, arguments' members and channels'
+// messages reach. An argument struct itself (`IdArgs`, `no_args`) is a C++
+// detail: its members appear in each function's own `<Name>Args` instead.
 void drop_unused_types(schema& s) {
   std::map<std::string, const named_type*> by_name;
   for (const auto& t : s.types) by_name.emplace(t.ts_name, &t);
@@ -226,6 +266,7 @@ void drop_unused_types(schema& s) {
     mark_used(f.result, by_name, used);
     for (const auto& a : f.args) mark_used(a.t, by_name, used);
   }
+  for (const auto& c : s.channels) mark_used(c.message, by_name, used);
   std::erase_if(s.types, [&](const named_type& t) { return !used.count(t.ts_name); });
 }
 
@@ -276,10 +317,12 @@ schema read_schema(const boost::json::value& schema_json) {
       fail(fmt::format("context '{}'", c.name), fmt::format("does not list its query '{}'", name));
     }
   }
+  out.channels = read_channels(root, names);
   drop_unused_types(out);
   sort_by(out.types, &named_type::ts_name);
   sort_by(out.functions, &function::name);
   sort_by(out.contexts, &context::name);
+  sort_by(out.channels, &channel::name);
   return out;
 }
 

@@ -216,6 +216,86 @@ TEST(read_schema, a_context_needs_a_user_when_one_of_its_queries_does) {
   EXPECT_THAT(error_of(s), HasSubstr("function 'list_items': auth: expected a string"));
 }
 
+// base_schema() with `channels`: the JSON of each channel.
+boost::json::value with_channels(std::initializer_list<std::string_view> channels) {
+  auto s = base_schema();
+  auto& list = s.as_object()["channels"].emplace_array();
+  for (const auto c : channels) list.push_back(boost::json::parse(c));
+  return s;
+}
+
+TEST(read_schema, reads_channels_sorted_with_their_names_chosen) {
+  const schema s = read_schema(with_channels({
+      R"({"name": "a.b-c", "auth": "staff",
+          "message": {"kind": "optional", "of": {"kind": "array", "of": {"kind": "string"}}}})",
+      R"({"name": "delete", "auth": "none", "message": {"kind": "ref", "name": "unused"}})",
+      R"({"name": "Activity", "auth": "user", "message": {"kind": "ref", "name": "item"}})",
+  }));
+  ASSERT_EQ(s.channels.size(), 3u);
+  EXPECT_EQ(s.channels[0].name, "Activity") << "sorted by wire name";
+  EXPECT_EQ(s.channels[0].const_name, "ActivityChannel");
+  EXPECT_EQ(s.channels[0].pascal, "Activity");
+  EXPECT_EQ(s.channels[0].message.ref, "Item");
+  EXPECT_TRUE(s.channels[0].needs_user);
+  const auto& abc = s.channels[1];
+  EXPECT_EQ(abc.const_name, "a_b_cChannel") << "escaped as context constants are";
+  EXPECT_EQ(abc.pascal, "ABC");
+  EXPECT_EQ(abc.message.k, type::kind::optional);
+  EXPECT_EQ(abc.message.of.at(0).k, type::kind::array);
+  EXPECT_TRUE(abc.needs_user) << "staff";
+  EXPECT_EQ(s.channels[2].const_name, "delete_Channel");
+  EXPECT_FALSE(s.channels[2].needs_user);
+}
+
+TEST(read_schema, keeps_types_that_only_a_channel_reaches) {
+  const schema s = read_schema(with_channels(
+      {R"({"name": "c", "auth": "none", "message": {"kind": "ref", "name": "unused"}})"}));
+  std::vector<std::string> names;
+  for (const auto& t : s.types) names.push_back(t.ts_name);
+  EXPECT_EQ(names, (std::vector<std::string>{"Item", "Tag", "Unused"}));
+}
+
+TEST(read_schema, has_no_channels_without_the_member) {
+  EXPECT_TRUE(read_schema(base_schema()).channels.empty());
+  EXPECT_TRUE(read_schema(with_channels({})).channels.empty());
+}
+
+TEST(read_schema, refuses_bad_channels) {
+  const char* ok =
+      R"({"name": "feed", "auth": "none", "message": {"kind": "ref", "name": "item"}})";
+  EXPECT_EQ(error_of(with_channels({ok, ok})), "schema: channel 'feed': declared twice");
+  EXPECT_EQ(
+      error_of(with_channels({R"({"name": "", "auth": "none", "message": {"kind": "null"}})"})),
+      "schema: channel '': the name must match [A-Za-z0-9_.-]+");
+  EXPECT_EQ(
+      error_of(with_channels({R"({"name": "a b", "auth": "none", "message": {"kind": "null"}})"})),
+      "schema: channel 'a b': the name must match [A-Za-z0-9_.-]+");
+  EXPECT_EQ(
+      error_of(with_channels({R"({"name": 1, "auth": "none", "message": {"kind": "null"}})"})),
+      "schema: channels: name: expected a string");
+  EXPECT_EQ(error_of(with_channels({R"({"name": "feed", "auth": "none",
+      "message": {"kind": "ref", "name": "Missing"}})"})),
+            "schema: channel 'feed': message: unknown type 'Missing'");
+  EXPECT_THAT(error_of(with_channels({R"({"name": "feed", "auth": "none",
+      "message": {"kind": "response"}})"})),
+              HasSubstr("channel 'feed': message: an HTTP response is only"));
+  EXPECT_EQ(error_of(with_channels({R"({"name": "feed", "auth": "none"})"})),
+            "schema: channel 'feed': 'message' is missing");
+  EXPECT_EQ(error_of(with_channels({R"({"name": "feed", "message": {"kind": "null"}})"})),
+            "schema: channel 'feed': 'auth' is missing");
+  EXPECT_EQ(error_of(with_channels(
+                {R"({"name": "feed", "auth": "predicate", "message": {"kind": "null"}})"})),
+            "schema: channel 'feed': unknown auth 'predicate' (expected none, user, staff or "
+            "superuser)");
+  EXPECT_EQ(
+      error_of(with_channels({R"({"name": "feed", "auth": true, "message": {"kind": "null"}})"})),
+      "schema: channel 'feed': auth: expected a string");
+  EXPECT_EQ(error_of(with_channels({"[]"})), "schema: channels: expected an object");
+  auto s = base_schema();
+  s.as_object()["channels"] = boost::json::object{};
+  EXPECT_EQ(error_of(s), "schema: channels: expected an array");
+}
+
 TEST(read_schema, refuses_two_types_with_one_typescript_name) {
   auto s = base_schema();
   s.at("types").as_object()["Item"] = s.at("types").at("item");

@@ -126,11 +126,27 @@ struct context {
   }
 };
 
+/// A channel: typed messages the server publishes to the sockets that
+/// subscribed to it.
+struct channel {
+  /// The wire name, e.g. `activity` or `a.b-c` (the same rules as contexts).
+  std::string name;
+  /// Its descriptor constant, e.g. `activityChannel`.
+  std::string const_name;
+  /// PascalCase, e.g. `Activity`.
+  std::string pascal;
+  /// The type of every message.
+  type message;
+  /// Its `auth` is user, staff or superuser: anonymous subscribers are refused.
+  bool needs_user = false;
+};
+
 /// The whole schema; every list is sorted by name so that output is deterministic.
 struct schema {
   std::vector<named_type> types;
   std::vector<function> functions;
   std::vector<context> contexts;
+  std::vector<channel> channels;
 };
 
 }  // namespace mizan::gen

@@ -1,11 +1,11 @@
 // Type tests of the generated code (compiled, never run): it accepts what the
 // server accepts and refuses, at compile time, what the server would refuse.
-import { createClient, type ContextRef, type FunctionRef } from '@mizan/base';
+import { createClient, type ChannelRef, type ContextRef, type FunctionRef } from '@mizan/base';
 import { expectTypeOf } from 'vitest';
 import * as synthetic from './synthetic/index.js';
-import { createABC, createPalette } from './synthetic/svelte.svelte.js';
+import { createABC, createPalette, createTicksPerSecondChannel } from './synthetic/svelte.svelte.js';
 import * as todo from './todo/index.js';
-import { useAddTodoForm, useTodo, useTodos } from './todo/react.js';
+import { useActivityChannel, useAddTodoForm, useTodo, useTodos } from './todo/react.js';
 import { useLeaderboard } from './todo/vue.js';
 
 const api = todo.createApi(createClient());
@@ -51,6 +51,10 @@ expectTypeOf<ReturnType<typeof useTodo>['data']>().toEqualTypeOf<todo.TodoData |
 expectTypeOf<ReturnType<typeof useAddTodoForm>['submit']>().returns.resolves.toHaveProperty('data');
 expectTypeOf<ReturnType<typeof useLeaderboard>['refetch']>().toBeFunction();
 
+// Channels: the descriptor and the hook carry the message type.
+expectTypeOf(todo.activityChannel).toEqualTypeOf<ChannelRef<todo.Activity>>();
+expectTypeOf(useActivityChannel).parameter(0).parameter(0).toEqualTypeOf<todo.Activity>();
+
 // The synthetic schema: every kind of type, escaping, params of every scalar.
 const s = synthetic.createApi(createClient());
 expectTypeOf<synthetic.Bag['tags']>().toEqualTypeOf<(string | null)[] | null>();
@@ -71,3 +75,5 @@ void s.rate({ stars: 4.5, tags: ['red'] });
 void s.rate({ stars: 4.5, tags: ['pink'] });
 expectTypeOf(createABC).parameter(0).toEqualTypeOf<() => synthetic.ABCParams>();
 expectTypeOf(createPalette).parameter(0).toEqualTypeOf<(() => synthetic.PaletteParams) | undefined>();
+expectTypeOf(synthetic.new_Channel).toEqualTypeOf<ChannelRef<synthetic.Pulse>>();
+expectTypeOf(createTicksPerSecondChannel).parameter(0).parameter(0).toEqualTypeOf<(number | null)[] | null>();
