@@ -313,8 +313,11 @@ asio::awaitable<void> connection::run(std::unique_ptr<bhttp::request<bhttp::empt
       c.room_.remove(&c);
     }
   } leave{*this};
+  // Beast's timer ticks every half of its idle timeout: a tick pings, or
+  // closes the socket if nothing came since the previous tick's ping. Twice
+  // ping_after: pinged after ping_after, dropped ping_after later unanswered.
   ws_.set_option(
-      websocket::stream_base::timeout{limits_.handshake_timeout, limits_.ping_after, true});
+      websocket::stream_base::timeout{limits_.handshake_timeout, 2 * limits_.ping_after, true});
   ws_.set_option(websocket::stream_base::decorator([](websocket::response_type& res) {
     res.set(bhttp::field::sec_websocket_protocol, "mizan.v1");
   }));
