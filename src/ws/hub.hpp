@@ -22,7 +22,8 @@ struct audience {
   enum class kind { everyone, user, session, channel };
   kind by = kind::everyone;
   std::int64_t user = 0;
-  std::string key;  ///< the session key or the channel name
+  std::string key;        ///< the session key or the channel name
+  std::uint64_t but = 0;  ///< a socket left out (its serial); 0: none
 
   static audience everyone() { return {}; }
   static audience of_user(std::int64_t id) { return {kind::user, id, {}}; }

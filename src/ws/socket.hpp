@@ -50,6 +50,8 @@ class socket_handle {
                 std::int64_t expires_at = 0) const;
   /// Adds or removes a channel the socket listens to.
   void listen(std::string channel, bool on) const;
+  /// A number no other socket of the process has, ever (0 once closed).
+  std::uint64_t serial() const;
 
   bool operator==(const socket_handle& other) const noexcept {
     return !c_.owner_before(other.c_) && !other.c_.owner_before(c_);

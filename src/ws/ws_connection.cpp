@@ -84,6 +84,7 @@ class connection : public std::enable_shared_from_this<connection> {
   bool expire_if_due();
   void listen(std::string channel, bool on);
   bool matches(const audience& to) const;
+  std::uint64_t serial() const noexcept { return serial_; }
 
   /// Runs `fn(connection&)` on this socket's thread.
   template <class Fn>
@@ -101,7 +102,7 @@ class connection : public std::enable_shared_from_this<connection> {
   asio::awaitable<void> run(std::unique_ptr<bhttp::request<bhttp::empty_body>> req);
   asio::awaitable<void> write_queued();
   void kick_writer();
-  void hard_close(std::string_view why);
+  void close_too_slow();
   void log(std::string_view what);
   bool over_limits() const {
     return queue_.size() >= limits_.max_queued_frames || queued_bytes_ >= limits_.max_queued_bytes;
@@ -127,6 +128,8 @@ class connection : public std::enable_shared_from_this<connection> {
   std::string session_;
   std::int64_t expires_at_ = 0;  ///< unix seconds; 0: no end
   std::vector<std::string> channels_;
+  const std::uint64_t serial_ = next_serial.fetch_add(1, std::memory_order_relaxed);
+  static inline std::atomic<std::uint64_t> next_serial{1};
 };
 
 /// The sockets of one network thread: only that thread touches the list.
@@ -250,7 +253,7 @@ bool connection::expire_if_due() {
 }
 
 bool connection::matches(const audience& to) const {
-  if (!open_ || closed_) return false;
+  if (!open_ || closed_ || to.but == serial_) return false;
   // An expired session's socket hears nothing meant for its user any more.
   if (expires_at_ != 0 && to.by != audience::kind::everyone && to.by != audience::kind::channel &&
       std::time(nullptr) >= expires_at_) {
@@ -355,10 +358,13 @@ asio::awaitable<void> connection::run(std::unique_ptr<bhttp::request<bhttp::empt
     if (ec) {
       if (ec == websocket::error::message_too_big) {
         log("closed 1009: message over the size limit");
+      } else if (ec == websocket::error::bad_frame_payload) {
+        log("closed 1007: invalid UTF-8 in a text frame");
       } else if (ec == beast::error::timeout) {
         log("closed: silent past the ping deadline");
       } else if (ec != websocket::error::closed && ec != asio::error::operation_aborted &&
-                 ec != asio::error::eof && ec != asio::error::connection_reset) {
+                 ec != asio::error::eof && ec != asio::error::connection_reset &&
+                 ec != asio::error::bad_descriptor) {  // closed here: already logged
         log("closed: " + ec.message());
       }
       break;
@@ -450,7 +456,7 @@ void connection::queue_text(std::shared_ptr<const std::string> text) {
       queued_bytes_ -= f.text->size();
       return true;
     });
-    if (over_limits()) return hard_close("closed 4008: the peer stopped reading");
+    if (over_limits()) return close_too_slow();
   }
   queued_bytes_ += text->size();
   queue_.push_back({std::move(text), false, false});
@@ -471,7 +477,7 @@ void connection::queue_push(std::shared_ptr<const std::string> frame) {
     queued_bytes_ += refetch->size();
     queue_.push_back({refetch, false, true});
     if (!had_refetch) log("pushes dropped for a peer that stopped reading: refetch sent");
-    if (over_limits()) return hard_close("closed 4008: the peer stopped reading");
+    if (over_limits()) return close_too_slow();
     return kick_writer();
   }
   queued_bytes_ += frame->size();
@@ -486,13 +492,19 @@ void connection::request_close(close_code code, std::string reason) {
   kick_writer();
 }
 
-void connection::hard_close(std::string_view why) {
-  log(why);
-  closed_ = true;
+void connection::close_too_slow() {
+  log("closed 4008: the peer stopped reading");
+  // What is queued is dropped (the client refetches after reconnecting); the
+  // close frame follows the write in progress, so the peer learns why.
   queue_.clear();
   queued_bytes_ = 0;
-  error_code ec;
-  ws_.next_layer().close(ec);  // the pending read ends the socket
+  request_close(close_code::too_slow, "The peer stopped reading.");
+  // A peer that reads nothing never takes the close frame either.
+  auto deadline = std::make_shared<asio::steady_timer>(executor_, limits_.handshake_timeout);
+  deadline->async_wait([self = shared_from_this(), deadline](error_code ec) {
+    if (ec || !self->open_) return;
+    self->ws_.next_layer().close(ec);  // the pending read ends the socket
+  });
 }
 
 }  // namespace detail
@@ -529,6 +541,11 @@ void socket_handle::identify(std::optional<std::int64_t> user, std::string sessi
       conn.identify(user, std::move(s), expires_at);
     });
   }
+}
+
+std::uint64_t socket_handle::serial() const {
+  const auto c = c_.lock();
+  return c ? c->serial() : 0;
 }
 
 void socket_handle::listen(std::string channel, bool on) const {

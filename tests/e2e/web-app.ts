@@ -6,7 +6,7 @@ import { accessSync, constants, mkdtempSync, readdirSync, readFileSync, rmSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, freshDataDir, runTodo, TodoServer } from '../integration/server.js';
 
@@ -310,6 +310,93 @@ export function describeWebApp(framework: Framework): void {
         expect(problems).toEqual([]);
         await Promise.all([page.close(), second.close()]);
       });
+    }, 90_000);
+
+    it('pushes changes live to other users and devices: separate browsers, no reload, no private leak', async () => {
+      // Separate browser contexts share no cookies, storage or
+      // BroadcastChannel: only the server's WebSocket pushes connect them.
+      const browser: Browser = await chromium.launch({ executablePath: chromiumPath, headless: false, args: chromiumArgs });
+      try {
+        await withFailureReport(async () => {
+          /** Every WebSocket frame each page receives, and every context it fetches. */
+          const seen = new Map<Page, { frames: string[]; fetched: string[] }>();
+          const open = async (): Promise<Page> => {
+            const page = await (await browser.newContext()).newPage();
+            const record = { frames: [] as string[], fetched: [] as string[] };
+            seen.set(page, record);
+            page.on('websocket', (ws) => ws.on('framereceived', (f) => record.frames.push(String(f.payload))));
+            page.on('request', (r) => r.url().includes('/ctx/') && record.fetched.push(new URL(r.url()).pathname));
+            page.setDefaultTimeout(step_timeout_ms);
+            page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+            page.on('response', (r) => r.status() >= 500 && problems.push(`${r.status()} ${r.url()}`));
+            await page.goto(server!.url('/'));
+            await expectText(page.getByRole('heading', { level: 1 }), 'Mizan todos');
+            return page;
+          };
+          const enter = async (page: Page, username: string, button: 'Sign up' | 'Sign in'): Promise<void> => {
+            await page.getByLabel('Username').fill(username);
+            await page.getByLabel('Password').fill('correct horse battery');
+            await page.getByRole('button', { name: button }).click();
+            await page.getByRole('button', { name: 'Sign out' }).waitFor();
+          };
+          /** What the page heard and fetched from now on. */
+          const watch = (page: Page) => {
+            const record = seen.get(page)!;
+            const [frames, fetched] = [record.frames.length, record.fetched.length];
+            return {
+              frames: () => record.frames.slice(frames),
+              fetched: () => record.fetched.slice(fetched),
+            };
+          };
+          const stamp = `${framework}${Date.now() % 1_000_000}`;
+          const ann = `ann_${stamp}`;
+          const bob = `bob_${stamp}`;
+
+          const annLaptop = await open();
+          await enter(annLaptop, ann, 'Sign up');
+          const annPhone = await open();
+          await enter(annPhone, ann, 'Sign in');
+          const bobPage = await open();
+          await enter(bobPage, bob, 'Sign up');
+          const anonymous = await open();
+          await anonymous.getByRole('button', { name: 'Sign up' }).waitFor();
+          await anonymous.getByTestId('public-stats').waitFor();
+          const bobSeen = watch(bobPage);
+          const anonSeen = watch(anonymous);
+          for (const page of [annPhone, bobPage, anonymous]) await markNoReload(page);
+
+          await annLaptop.getByLabel('New todo').fill('Secret plans');
+          await annLaptop.getByRole('button', { name: 'Add' }).click();
+          // Ann's other device follows (her private push), and everyone sees the activity.
+          await expectText(annPhone.getByTestId('stats'), '0 of 1 done');
+          for (const page of [bobPage, anonymous]) {
+            await page.getByTestId('activity').getByText(`${ann} added a todo`).waitFor();
+          }
+
+          const box = annLaptop.getByRole('checkbox', { name: 'Secret plans' });
+          const clicked = Date.now();
+          await box.click();
+          // The public leaderboard changes in Bob's browser within a second.
+          await bobPage.getByTestId('leaderboard').getByText(`${ann}: 1`).waitFor({ timeout: 1_000 });
+          expect(Date.now() - clicked).toBeLessThan(1_000);
+          await anonymous.getByTestId('leaderboard').getByText(`${ann}: 1`).waitFor();
+          await expect.poll(() => annPhone.getByRole('checkbox', { name: 'Secret plans' }).isChecked()).toBe(true);
+          await bobPage.getByTestId('activity').getByText(`${ann} finished a todo`).waitFor();
+
+          // Bob and the anonymous page heard public news only: no private
+          // entry (todos, todo), no title, and Bob never refetched his own
+          // private list for Ann's change.
+          for (const heard of [bobSeen, anonSeen]) {
+            expect(heard.frames().some((f) => f.includes('leaderboard'))).toBe(true);
+            expect(heard.frames().filter((f) => /"todos?"|Secret plans/.test(f))).toEqual([]);
+            expect(heard.fetched().filter((path) => path.includes('/ctx/todos/'))).toEqual([]);
+          }
+          for (const page of [annPhone, bobPage, anonymous]) expect(await stillNoReload(page)).toBe(true);
+          expect(problems).toEqual([]);
+        });
+      } finally {
+        await browser.close();
+      }
     }, 90_000);
   });
 }

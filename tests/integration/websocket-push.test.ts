@@ -96,7 +96,7 @@ describe('push routing', () => {
     for (const s of all) for (const text of s.texts) expect(text).not.toContain(secret);
   });
 
-  it("a socket call by A pushes A's private entries to A's other sockets and the public ones to B", async () => {
+  it("a socket call by A pushes A's private entries to A's other sockets and the public ones to B, not to itself", async () => {
     const a = await signedIn(ctx.server.origin);
     const b = await signedIn(ctx.server.origin);
     const c = await signedIn(ctx.server.origin);
@@ -113,6 +113,10 @@ describe('push routing', () => {
 
     const scoped = { context: 'todo', params: { id: todo.id } };
     expect(a2.pushed(), a2.log()).toEqual(expect.arrayContaining(['todos', scoped, 'leaderboard']));
+    // The calling socket has the entries in its result: no push repeats them.
+    expect(answer['invalidate']).toEqual(expect.arrayContaining(['todos', scoped, 'leaderboard']));
+    expect(caller.pushed(), caller.log()).not.toContain('leaderboard');
+    expect(caller.pushed(), caller.log()).not.toContain('todos');
     for (const s of [b1, anon]) {
       expect(s.pushed(), s.log()).toContain('leaderboard');
       expect(s.frames.some(isActivity(a.user.username, 'finished')), s.log()).toBe(true);

@@ -17,9 +17,13 @@ export default defineConfig({
     proxy: {
       '/api': {
         target: api,
-        // The server accepts unsafe calls only from its own origin; through
-        // the dev proxy the page and the API count as one origin.
-        configure: (proxy) => proxy.on('proxyReq', (req) => req.setHeader('origin', api)),
+        ws: true, // the WebSocket at /api/mizan/ws/ too
+        // The server accepts unsafe calls and WebSockets only from its own
+        // origin; through the dev proxy the page and the API count as one.
+        configure: (proxy) => {
+          proxy.on('proxyReq', (req) => req.setHeader('origin', api));
+          proxy.on('proxyReqWs', (req) => req.setHeader('origin', api));
+        },
       },
     },
   },

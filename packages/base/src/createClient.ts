@@ -71,6 +71,7 @@ export function createClient(options: ClientOptions = {}): Client {
   const clearPrivate = (): void => {
     transport.reset();
     store.clear(privates);
+    socket?.wake(true);
   };
   const resetPrivate = (): void => {
     clearPrivate();

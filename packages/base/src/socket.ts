@@ -15,8 +15,12 @@ export interface SocketEvents {
 export interface Socket {
   /** Sends a frame if connected; false otherwise (the caller falls back to HTTP). */
   send(frame: unknown): boolean;
-  /** Reconnects now if disconnected (the browser came back online). */
-  wake(): void;
+  /**
+   * Reconnects now if disconnected (the browser came back online); with
+   * `renew`, also if connected (who is signed in changed: the handshake's
+   * cookie is what the server knows the socket by).
+   */
+  wake(renew?: boolean): void;
   /** Closes for good. */
   close(): void;
 }
@@ -100,9 +104,10 @@ export function connectSocket(
       ws.send(JSON.stringify(frame));
       return true;
     },
-    wake() {
+    wake(renew) {
       attempt = 0;
-      if (!ws) open();
+      if (renew && ws) lose();
+      open();
     },
     close() {
       closed = true;

@@ -40,6 +40,9 @@ struct mutation_effects {
   std::optional<std::int64_t> ended_sessions_of;
   /// Channel messages the call published: channel and JSON text.
   std::vector<std::pair<std::string, std::string>> published;
+  /// The socket whose call this was (ws::socket_handle::serial; 0: none): its
+  /// `result` carries the entries, so pushing them to it too is redundant.
+  std::uint64_t from_socket = 0;
 };
 
 /// Receives every committed mutation's effects, after the origin cache was

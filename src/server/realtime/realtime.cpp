@@ -135,7 +135,9 @@ void realtime::on_committed(const mutation_effects& effects) {
     const auto* ctx = svc_.cat.context(e.context);
     (ctx && !ctx->is_private ? shared : personal).push_back(e);
   }
-  if (!shared.empty()) hub_.send(ws::audience::everyone(), invalidate_frame(shared), true);
+  auto everyone = ws::audience::everyone();
+  everyone.but = effects.from_socket;
+  if (!shared.empty()) hub_.send(everyone, invalidate_frame(shared), true);
   if (!personal.empty()) {
     std::vector<std::int64_t> users = effects.other_users;
     if (effects.user_id) users.push_back(*effects.user_id);
@@ -143,7 +145,11 @@ void realtime::on_committed(const mutation_effects& effects) {
     users.erase(std::unique(users.begin(), users.end()), users.end());
     if (!users.empty()) {
       const auto frame = invalidate_frame(personal);
-      for (const auto id : users) hub_.send(ws::audience::of_user(id), frame, true);
+      for (const auto id : users) {
+        auto owner = ws::audience::of_user(id);
+        owner.but = effects.from_socket;
+        hub_.send(owner, frame, true);
+      }
     }
   }
   for (const auto& [channel, json] : effects.published) publish(channel, json);

@@ -76,16 +76,19 @@ void socket_session::call(std::string id, std::string fn, boost::json::object ar
     token = who_->token;
     token_user = who_->token_user;
   }
-  rt_.runner().mutate(socket_sink{self_, std::move(id), std::move(fn)}, batched,
-                      [&svc, f, args = std::move(args), handshake = handshake_,
-                       token = std::move(token), token_user](mutation_effects& effects) {
-                        caller from = caller_of(*handshake);
-                        if (token_user) {
-                          from.bearer = token;
-                          from.bearer_user_id = token_user;
-                        }
-                        return socket_call_endpoint(svc, from, f, args, effects);
-                      });
+  rt_.runner().mutate(
+      socket_sink{self_, std::move(id), std::move(fn)}, batched,
+      [&svc, f, args = std::move(args), handshake = handshake_, token = std::move(token),
+       token_user, serial = self_.serial()](mutation_effects& effects) {
+        caller from = caller_of(*handshake);
+        if (token_user) {
+          from.bearer = token;
+          from.bearer_user_id = token_user;
+        }
+        // Its result carries the entries: no push of them to this socket.
+        effects.from_socket = serial;
+        return socket_call_endpoint(svc, from, f, args, effects);
+      });
 }
 
 void socket_session::authenticate(std::string id, std::string token) {

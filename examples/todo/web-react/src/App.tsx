@@ -1,3 +1,4 @@
+import { Activity } from './Activity';
 import { useTodos } from './api/react';
 import { AuthForm } from './AuthForm';
 import { Leaderboard } from './Leaderboard';
@@ -28,6 +29,7 @@ export function App() {
         <p className="muted">Loading…</p>
       )}
       <Leaderboard />
+      <Activity />
     </main>
   );
 }

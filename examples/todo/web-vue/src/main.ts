@@ -5,7 +5,8 @@ import App from './App.vue';
 import '../../web-shared/style.css';
 
 // Same origin, session cookies and CSRF; `broadcast` shares invalidations and
-// sign-in/out with the user's other tabs.
-const client = createClient({ broadcast: true });
+// sign-in/out with the user's other tabs; `websocket` hears what other users
+// and devices change (pushed invalidations, the activity channel).
+const client = createClient({ broadcast: true, websocket: true });
 
 createApp(App).use(createMizan(client)).mount('#app');

@@ -235,6 +235,22 @@ describe('WebSocket', () => {
   });
 });
 
+describe('WebSocket and who is signed in', () => {
+  it('reconnects at once after a sign-in, so the handshake carries the new session', async () => {
+    const { client } = setup();
+    const first = FakeWebSocket.last();
+    first.open();
+    await client.call({ fn: 'auth_login', session: true }, { username: 'ann', password: 'x' });
+    expect(first.closed).toBe(true);
+    expect(FakeWebSocket.all).toHaveLength(2);
+    // The old socket's late close does not disturb the new one.
+    first.drop();
+    FakeWebSocket.last().open();
+    await tick(5000);
+    expect(FakeWebSocket.all).toHaveLength(2);
+  });
+});
+
 describe('WebSocket in token mode', () => {
   const withToken = (t: string | null) => setup({ auth: { token: () => t } });
 
