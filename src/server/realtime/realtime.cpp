@@ -101,6 +101,37 @@ http::upgrade_verdict realtime::check_upgrade(const http::request& req) const {
   return {true, std::nullopt};
 }
 
+namespace {
+
+/// The WebSocket's own handshake headers: nothing a function reads.
+bool websocket_framing(std::string_view name) {
+  for (std::string_view own :
+       {"sec-websocket-key", "sec-websocket-version", "sec-websocket-extensions",
+        "sec-websocket-protocol", "upgrade", "connection"}) {
+    if (http::iequals(name, own)) return true;
+  }
+  return false;
+}
+
+/// What a socket keeps of its handshake for its calls' caller, sized to fit:
+/// it lives as long as the socket, idle ones included.
+http::request kept_of(const http::request& req) {
+  http::request kept;
+  kept.method = req.method;
+  kept.target = req.target;
+  kept.version = req.version;
+  kept.remote_address = req.remote_address;
+  std::size_t n = 0;
+  for (const auto& h : req.headers) n += !websocket_framing(h.name);
+  kept.headers.reserve(n);
+  for (const auto& h : req.headers) {
+    if (!websocket_framing(h.name)) kept.headers.push_back(h);
+  }
+  return kept;
+}
+
+}  // namespace
+
 void realtime::upgrade(http::request&& req, http::upgraded connection) {
   auto handshake = std::make_shared<http::request>(std::move(req));
   runner_.post([this, handshake, conn = std::move(connection)]() mutable {
@@ -122,9 +153,9 @@ void realtime::upgrade(http::request&& req, http::upgraded connection) {
       session.clear();
     }
     const auto user_id = user ? std::optional<std::int64_t>(user->id) : std::nullopt;
-    auto copy = *handshake;
-    hub_.accept(std::move(copy), std::move(conn),
-                std::make_unique<socket_session>(*this, handshake, std::move(user)), user_id,
+    auto kept = std::make_shared<const http::request>(kept_of(*handshake));
+    hub_.accept(std::move(*handshake), std::move(conn),
+                std::make_unique<socket_session>(*this, std::move(kept), std::move(user)), user_id,
                 std::move(session), expires_at);
   });
 }

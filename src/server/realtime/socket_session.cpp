@@ -36,9 +36,9 @@ struct socket_sink {
 
 socket_session::socket_session(realtime& rt, handshake_ptr handshake,
                                std::optional<mizan::user> user)
-    : rt_(rt),
-      handshake_(std::move(handshake)),
-      who_(std::make_shared<who>(who{std::move(user)})) {}
+    : rt_(rt), handshake_(std::move(handshake)), who_(std::make_shared<who>()) {
+  who_->user = std::move(user);
+}
 
 void socket_session::on_text(std::string_view text) {
   std::string id;
@@ -72,7 +72,7 @@ void socket_session::call(std::string id, std::string fn, boost::json::object ar
   std::string token;
   std::optional<std::int64_t> token_user;
   {
-    std::lock_guard guard(*lock_);
+    std::lock_guard guard(who_->lock);
     token = who_->token;
     token_user = who_->token_user;
   }
@@ -104,7 +104,7 @@ void socket_session::authenticate(std::string id, std::string token) {
   }
   const auto expires_at = result.claims().exp;
   rt_.runner().post([&svc = rt_.svc(), self = self_, id = std::move(id), user_id, expires_at,
-                     token = std::move(token), lock = lock_, who = who_]() mutable {
+                     token = std::move(token), who = who_]() mutable {
     try {
       const auto u = users::find(svc.database.connection(), user_id);
       if (!u) {
@@ -112,7 +112,7 @@ void socket_session::authenticate(std::string id, std::string token) {
         return;
       }
       {
-        std::lock_guard guard(*lock);
+        std::lock_guard guard(who->lock);
         who->user = *u;
         who->token = std::move(token);
         who->token_user = user_id;
@@ -138,7 +138,7 @@ void socket_session::subscribe(std::string id, std::string channel, bool on) {
   if (on && ch->auth != auth_level::none) {
     std::optional<mizan::user> user;
     {
-      std::lock_guard guard(*lock_);
+      std::lock_guard guard(who_->lock);
       user = who_->user;
     }
     if (!user) {

@@ -42,11 +42,11 @@ class socket_session final : public ws::session_handler {
   /// with its user id. Written by the worker that answers `auth`, read on
   /// the network thread: a lock of this socket's own.
   struct who {
+    std::mutex lock;
     std::optional<mizan::user> user;
     std::string token;
     std::optional<std::int64_t> token_user;
   };
-  std::shared_ptr<std::mutex> lock_ = std::make_shared<std::mutex>();
   std::shared_ptr<who> who_;
 };
 
