@@ -68,10 +68,19 @@ for clients in ${BENCH_CLIENTS:-1000 10000}; do
       BENCH_BODY="{\"id\":$id}" wrk -t1 -c256 -d"${call_seconds}s" --latency -s "$lua" \
       "${todo_url}api/mizan/call/toggle_todo/" | grep '^BENCH ')
     http=$(call_row "toggle_todo over HTTP (wrk, 256 connections)" "$line")
+    # One call at a time: each answer waits for nothing but itself (the
+    # Nagle stall of an answer written as several frames shows here).
+    line=$("$ws_load_bin" "$ws_url" "${seed[writer_cookie]}" 1 1 "$call_seconds" "$frame") ||
+      die "mizan_bench_ws_load failed: $line"
+    calls1=$(call_row "toggle_todo over the socket, 1 in flight" "$line")
+    line=$(BENCH_COOKIE=${seed[writer_cookie]} BENCH_CSRF=${seed[writer_csrf]} \
+      BENCH_BODY="{\"id\":$id}" wrk -t1 -c1 -d"${call_seconds}s" --latency -s "$lua" \
+      "${todo_url}api/mizan/call/toggle_todo/" | grep '^BENCH ')
+    http1=$(call_row "toggle_todo over HTTP, 1 connection" "$line")
   fi
   stop_server "$todo_pid"
 done
 if [[ -n ${calls:-} ]]; then
-  printf '\n| calls (256 in flight) | throughput | latency |\n|---|---|---|\n%s\n%s\n' \
-    "$calls" "$http"
+  printf '\n| calls | throughput | latency |\n|---|---|---|\n%s\n%s\n%s\n%s\n' \
+    "$calls" "$http" "$calls1" "$http1"
 fi
