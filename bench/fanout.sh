@@ -42,6 +42,22 @@ call_row() {
     }'
 }
 
+# socket_calls LABEL SOCKETS IN_FLIGHT / http_calls LABEL CONNECTIONS: a
+# row of the calls table, toggle_todo for call_seconds (needs ws_url, frame, id).
+socket_calls() {
+  local line
+  line=$("$ws_load_bin" "$ws_url" "${seed[writer_cookie]}" "$2" "$3" "$call_seconds" "$frame") ||
+    die "mizan_bench_ws_load failed: $line"
+  call_row "$1" "$line"
+}
+http_calls() {
+  local line
+  line=$(BENCH_COOKIE=${seed[writer_cookie]} BENCH_CSRF=${seed[writer_csrf]} \
+    BENCH_BODY="{\"id\":$id}" wrk -t1 -c"$2" -d"${call_seconds}s" --latency -s "$lua" \
+    "${todo_url}api/mizan/call/toggle_todo/" | grep '^BENCH ')
+  call_row "$1" "$line"
+}
+
 printf '| sockets | after the answer: last socket p50 | p99 | max | after the request: last socket p50 | p99 | RSS per idle socket |\n'
 printf '|---|---|---|---|---|---|---|\n'
 for clients in ${BENCH_CLIENTS:-1000 10000}; do
@@ -61,22 +77,12 @@ for clients in ${BENCH_CLIENTS:-1000 10000}; do
     id=$(field toggle_id)
     ws_url="${todo_url/#http:/ws:}api/mizan/ws/"
     frame="{\"op\":\"call\",\"id\":{id},\"fn\":\"toggle_todo\",\"args\":{\"id\":$id}}"
-    line=$("$ws_load_bin" "$ws_url" "${seed[writer_cookie]}" 16 16 "$call_seconds" "$frame") ||
-      die "mizan_bench_ws_load failed: $line"
-    calls=$(call_row "toggle_todo over the socket (mizan_bench_ws_load, 16 × 16)" "$line")
-    line=$(BENCH_COOKIE=${seed[writer_cookie]} BENCH_CSRF=${seed[writer_csrf]} \
-      BENCH_BODY="{\"id\":$id}" wrk -t1 -c256 -d"${call_seconds}s" --latency -s "$lua" \
-      "${todo_url}api/mizan/call/toggle_todo/" | grep '^BENCH ')
-    http=$(call_row "toggle_todo over HTTP (wrk, 256 connections)" "$line")
+    calls=$(socket_calls "toggle_todo over the socket (mizan_bench_ws_load, 16 × 16)" 16 16)
+    http=$(http_calls "toggle_todo over HTTP (wrk, 256 connections)" 256)
     # One call at a time: each answer waits for nothing but itself (the
     # Nagle stall of an answer written as several frames shows here).
-    line=$("$ws_load_bin" "$ws_url" "${seed[writer_cookie]}" 1 1 "$call_seconds" "$frame") ||
-      die "mizan_bench_ws_load failed: $line"
-    calls1=$(call_row "toggle_todo over the socket, 1 in flight" "$line")
-    line=$(BENCH_COOKIE=${seed[writer_cookie]} BENCH_CSRF=${seed[writer_csrf]} \
-      BENCH_BODY="{\"id\":$id}" wrk -t1 -c1 -d"${call_seconds}s" --latency -s "$lua" \
-      "${todo_url}api/mizan/call/toggle_todo/" | grep '^BENCH ')
-    http1=$(call_row "toggle_todo over HTTP, 1 connection" "$line")
+    calls1=$(socket_calls "toggle_todo over the socket, 1 in flight" 1 1)
+    http1=$(http_calls "toggle_todo over HTTP, 1 connection" 1)
   fi
   stop_server "$todo_pid"
 done
