@@ -1,6 +1,6 @@
 // Graceful stop, crash recovery and start-up errors: SIGTERM lets a request
 // in flight finish; after kill -9 every acknowledged write and session
-// survives (SQLite); a malformed setting stops the program with one line.
+// survives (on either engine); a malformed setting stops the program with one line.
 import { afterEach, describe, expect, it } from 'vitest';
 import { signedIn, type Agent, type Todo } from './agent.js';
 import { exchange, open, requestBytes, responses, sleep } from './raw.js';

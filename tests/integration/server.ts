@@ -1,12 +1,16 @@
 // Starts the reference application (examples/todo) as a child process for a
 // test file: ephemeral port, fresh data directory, cheap password hashing.
-// CI passes the binary (an ASan+UBSan build) in MIZAN_TODO_BIN.
+// CI passes the binary (an ASan+UBSan build) in MIZAN_TODO_BIN. The database
+// engine comes from MIZAN_TEST_DATABASE (the vitest project sets it): SQLite
+// in the data directory, or a fresh database per data directory in the
+// file's own PostgreSQL cluster (postgres.ts).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { accessSync, constants, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
+import { databaseFor, usePostgres } from './postgres.js';
 
 /** How long a server may take to print its address (ASan builds start slowly). */
 const startup_timeout_ms = 30_000;
@@ -14,6 +18,29 @@ const startup_timeout_ms = 30_000;
 const stop_timeout_ms = 20_000;
 /** Output kept per stream for failure messages. */
 const max_output_chars = 64 * 1024;
+
+/** A database engine the reference application runs on. */
+export type Engine = 'sqlite' | 'postgresql';
+
+/** The engine of this run, from MIZAN_TEST_DATABASE (default sqlite). */
+export const engine: Engine = (() => {
+  const name = process.env['MIZAN_TEST_DATABASE'] ?? 'sqlite';
+  if (name !== 'sqlite' && name !== 'postgresql')
+    throw new Error(`MIZAN_TEST_DATABASE=${name}: expected sqlite or postgresql`);
+  return name;
+})();
+
+// On PostgreSQL every file that starts servers gets its own cluster.
+if (engine === 'postgresql') usePostgres();
+
+/**
+ * The database URL of the servers on `dataDir`: SQLite's default file in it,
+ * or on PostgreSQL the database created for it (one per data directory, so
+ * servers and commands on one data directory share it).
+ */
+export function databaseUrl(dataDir: string): string {
+  return engine === 'postgresql' ? databaseFor(dataDir) : `sqlite:///${join(dataDir, 'mizan.sqlite3')}`;
+}
 
 /** The executable named by environment variable `name`; throws a clear message if unusable. */
 function binaryFrom(name: string, hint: string): string {
@@ -35,10 +62,18 @@ export function todoBin(): string {
   );
 }
 
-/** The environment every test server gets, on top of the caller's extras. */
+/**
+ * The environment every test server gets, on top of the caller's extras. On
+ * PostgreSQL it names the data directory's database unless the extras set
+ * MIZAN_DATABASE_URL themselves.
+ */
 export function baseEnv(dataDir: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env };
   for (const key of Object.keys(env)) if (key.startsWith('MIZAN_')) delete env[key];
+  const database: Record<string, string> =
+    engine === 'postgresql' && extra['MIZAN_DATABASE_URL'] === undefined
+      ? { MIZAN_DATABASE_URL: databaseUrl(dataDir) }
+      : {};
   return {
     ...env,
     MIZAN_BIND: '127.0.0.1:0',
@@ -46,6 +81,7 @@ export function baseEnv(dataDir: string, extra: Record<string, string> = {}): No
     MIZAN_PASSWORD_HASHING: 'fast',
     MIZAN_ACCESS_LOG: '0',
     MIZAN_THREADS: '2',
+    ...database,
     ...extra,
   };
 }
@@ -84,6 +120,11 @@ export class TodoServer {
   get pid(): number {
     if (this.child?.pid === undefined) throw new Error('the server is not running');
     return this.child.pid;
+  }
+
+  /** The database it runs on (MIZAN_DATABASE_URL). */
+  get databaseUrl(): string {
+    return this.extraEnv['MIZAN_DATABASE_URL'] ?? databaseUrl(this.dataDir);
   }
 
   /** `http://127.0.0.1:PORT` of the running process. */

@@ -204,7 +204,7 @@ describe('sign-up, login and logout', () => {
   });
 
   it('concurrent guesses through two processes sharing the database: still no more than five checked', async () => {
-    // A second server process on the same SQLite database, as behind a load balancer.
+    // A second server process on the same database, as behind a load balancer.
     const second = new TodoServer(ctx.server.dataDir);
     await second.start();
     try {
