@@ -1,4 +1,5 @@
-// Mizan's data layer: SQLite with typed projections and migrations.
+// Mizan's data layer: SQLite or PostgreSQL with typed projections and
+// migrations; the same code runs on both (docs/guide.md, "Two engines").
 //
 //     struct todo { std::int64_t id; std::string title; bool done; };
 //     BOOST_DESCRIBE_STRUCT(todo, (), (id, title, done))
@@ -16,3 +17,4 @@
 #include "mizan/db/database.hpp"
 #include "mizan/db/errors.hpp"
 #include "mizan/db/migrate.hpp"
+#include "mizan/db/time.hpp"

@@ -24,8 +24,12 @@ void connection::execute_script(std::string_view sql) {
   backend_->execute_script(sql);
 }
 
-std::int64_t connection::last_insert_rowid() const noexcept {
+std::int64_t connection::last_insert_rowid() {
   return backend_->last_insert_rowid();
+}
+
+db::engine connection::engine() const noexcept {
+  return backend_->engine();
 }
 
 std::uint64_t connection::statements_prepared() const noexcept {

@@ -1,5 +1,6 @@
-// One connection per thread and database, opened lazily, closed by whichever
-// ends first: the thread or the database.
+// One connection per thread and database, opened lazily. SQLite: closed by
+// whichever ends first, the thread or the database. PostgreSQL: taken from a
+// bounded pool, kept by the thread until it ends or another thread waits.
 #include "mizan/db/database.hpp"
 
 #include <unistd.h>
@@ -7,6 +8,7 @@
 #include <fmt/format.h>
 #include <algorithm>
 #include <atomic>
+#include <condition_variable>
 #include <mutex>
 #include <stdexcept>
 
@@ -26,9 +28,15 @@ struct database_state {
 
   std::mutex mutex;
   std::vector<std::unique_ptr<connection>> open;  // guarded by mutex
+  // PostgreSQL's pool, guarded by mutex: connections no thread holds, and
+  // connections being opened (they count toward the pool's size).
+  std::vector<connection*> idle;
+  std::size_t opening = 0;
+  std::condition_variable freed;
+  std::atomic<int> waiting{0};  // threads waiting for a connection
 
-  std::unique_ptr<connection> make_connection() {
-    return std::unique_ptr<connection>(new connection(open_backend(config)));
+  std::unique_ptr<connection> make_connection(bool at_start = false) {
+    return std::unique_ptr<connection>(new connection(open_backend(config, at_start)));
   }
 
   connection* add(std::unique_ptr<connection> c) {
@@ -37,8 +45,64 @@ struct database_state {
     return open.back().get();
   }
 
-  // A thread ended: close its connection unless the database already did.
+  bool room() const { return open.size() + opening < config.options.pool_size; }
+
+  // An idle connection, a new one if the pool has room, or one freed within
+  // the pool timeout; else errc::unavailable.
+  connection* lease() {
+    std::unique_lock lock(mutex);
+    const auto deadline = std::chrono::steady_clock::now() + config.options.pool_timeout;
+    for (;;) {
+      if (!idle.empty()) {
+        connection* c = idle.back();
+        idle.pop_back();
+        return c;
+      }
+      if (room()) {
+        ++opening;
+        lock.unlock();
+        std::unique_ptr<connection> made;
+        try {
+          made = make_connection();
+        } catch (...) {
+          lock.lock();
+          --opening;
+          freed.notify_one();
+          throw;
+        }
+        lock.lock();
+        --opening;
+        open.push_back(std::move(made));
+        return open.back().get();
+      }
+      waiting.fetch_add(1);
+      const bool got = freed.wait_until(lock, deadline, [this] { return !idle.empty() || room(); });
+      waiting.fetch_sub(1);
+      if (!got) {
+        lock.unlock();
+        throw_unavailable("The database has no free connection.");
+      }
+    }
+  }
+
+  void give_back(connection* c) noexcept {
+    {
+      std::lock_guard lock(mutex);
+      if (std::none_of(open.begin(), open.end(), [c](const auto& p) { return p.get() == c; })) {
+        return;  // the database closed it
+      }
+      idle.push_back(c);
+    }
+    freed.notify_one();
+  }
+
+  // A thread ended: close its connection unless the database already did;
+  // a pooled one goes back to the pool.
   void release(connection* c) noexcept {
+    if (config.postgresql()) {
+      give_back(c);
+      return;
+    }
     std::unique_ptr<connection> closing;
     {
       std::lock_guard lock(mutex);
@@ -54,6 +118,7 @@ struct database_state {
     {
       std::lock_guard lock(mutex);
       closing.swap(open);
+      idle.clear();
     }
     closing.clear();
     anchor.reset();
@@ -97,7 +162,11 @@ database::database(std::string_view url, database_options options)
     // Private to this object: the process id keeps names apart across fork.
     state_->config.path = fmt::format("/mizan-memory-{}-{}", ::getpid(), state_->id);
   }
-  state_->anchor = state_->make_connection();
+  if (state_->config.postgresql()) {
+    state_->idle.push_back(state_->add(state_->make_connection(true)));
+  } else {
+    state_->anchor = state_->make_connection(true);
+  }
 }
 
 database::~database() {
@@ -128,9 +197,32 @@ db::connection& database::connection() {
   // Forget the connections of databases destroyed since.
   std::erase_if(entries, [](const auto& e) { return e.state.expired(); });
   entries.reserve(entries.size() + 1);
-  db::connection* c = state_->add(state_->make_connection());
+  db::connection* c =
+      state_->config.postgresql() ? state_->lease() : state_->add(state_->make_connection());
   entries.push_back({state_->id, state_, c});
   return *c;
+}
+
+db::engine database::engine() const noexcept {
+  return state_ && state_->config.postgresql() ? db::engine::postgresql : db::engine::sqlite;
+}
+
+void database::yield_connection() noexcept {
+  if (!state_ || !state_->config.postgresql()) return;
+  if (state_->waiting.load(std::memory_order_relaxed) == 0) return;
+  release_connection();
+}
+
+void database::release_connection() noexcept {
+  if (!state_ || !state_->config.postgresql()) return;
+  auto& entries = detail::this_thread_connections.entries;
+  for (auto it = entries.begin(); it != entries.end(); ++it) {
+    if (it->id != state_->id) continue;
+    if (it->conn->in_transaction()) return;
+    state_->give_back(it->conn);
+    entries.erase(it);
+    return;
+  }
 }
 
 std::size_t database::open_connections() const {

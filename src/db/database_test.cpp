@@ -37,9 +37,17 @@ TEST(Url, MalformedUrlsAreRefusedClearly) {
   EXPECT_THAT(invalid_url_message("sqlite:///"), HasSubstr("has no path"));
   EXPECT_THAT(invalid_url_message("app.db"), HasSubstr("malformed"));
   // Other schemes are named, but the URL (and its password) is not echoed.
-  const auto message = invalid_url_message("postgresql://user:s3cret@db/app");
-  EXPECT_THAT(message, HasSubstr("\"postgresql\""));
+  const auto message = invalid_url_message("mysql://user:s3cret@db/app");
+  EXPECT_THAT(message, HasSubstr("\"mysql\""));
   EXPECT_THAT(message, Not(HasSubstr("s3cret")));
+  // PostgreSQL URLs are checked before any connection is tried.
+  const auto libpq = invalid_url_message("postgresql://user:s3cret@db/app?colour=blue");
+  EXPECT_THAT(libpq, HasSubstr("colour"));
+  EXPECT_THAT(libpq, Not(HasSubstr("s3cret")));
+  EXPECT_THAT(invalid_url_message("postgresql://db/app?pool_size=0"), HasSubstr("from 1 to"));
+  EXPECT_THAT(invalid_url_message("postgresql://db/app?busy_timeout=10"),
+              HasSubstr("SQLite only"));
+  EXPECT_THAT(invalid_url_message("sqlite::memory:?pool_size=4"), HasSubstr("PostgreSQL only"));
   EXPECT_THAT(invalid_url_message("sqlite::memory:?synchronous=sometimes"),
               HasSubstr("normal or full"));
   EXPECT_THAT(invalid_url_message("sqlite::memory:?busy_timeout=5s"), HasSubstr("milliseconds"));

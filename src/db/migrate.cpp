@@ -1,5 +1,7 @@
 #include "mizan/db/migrate.hpp"
 
+#include "mizan/db/time.hpp"
+
 #include <fmt/format.h>
 
 #include <set>
@@ -38,32 +40,57 @@ void check_prefix(const std::vector<std::string>& applied, std::span<const migra
   }
 }
 
+// The bookkeeping of each engine: SQLite orders by rowid; PostgreSQL has
+// none, so an identity column keeps the order.
+struct bookkeeping {
+  std::string_view create;
+  std::string_view applied;
+};
+
+constexpr bookkeeping sqlite_bookkeeping{
+    "CREATE TABLE IF NOT EXISTS mizan_migrations(id TEXT PRIMARY KEY, applied_at TEXT)",
+    "SELECT id FROM mizan_migrations ORDER BY rowid"};
+constexpr bookkeeping postgresql_bookkeeping{
+    "CREATE TABLE IF NOT EXISTS mizan_migrations(seq BIGINT GENERATED ALWAYS AS IDENTITY, "
+    "id TEXT PRIMARY KEY, applied_at TEXT)",
+    "SELECT id FROM mizan_migrations ORDER BY seq"};
+
+// PostgreSQL's advisory lock key for migrations: any number the application
+// does not use; "mizan" in ASCII.
+constexpr std::int64_t migration_lock = 0x6d697a616e;
+
 }  // namespace
 
 void migrate(database& db, std::span<const migration> migrations) {
   check_unique_ids(migrations);
   auto& c = db.connection();
-  c.execute_script(
-      "CREATE TABLE IF NOT EXISTS mizan_migrations(id TEXT PRIMARY KEY, applied_at TEXT)");
+  const bool postgresql = c.engine() == engine::postgresql;
+  const bookkeeping& book = postgresql ? postgresql_bookkeeping : sqlite_bookkeeping;
+  if (!postgresql) c.execute_script(book.create);
   // One migration per transaction; the applied list is read again under the
-  // write lock each time, so a process that waited for another one sees what
-  // the other applied and goes on from there.
+  // lock each time (SQLite's write lock, PostgreSQL's advisory lock, held
+  // to the end of the transaction), so a process that waited for another
+  // one sees what the other applied and goes on from there.
   for (bool done = false; !done;) {
     c.transaction([&] {
-      const auto applied = c.query<std::string>("SELECT id FROM mizan_migrations ORDER BY rowid");
+      if (postgresql) {
+        c.exec("SELECT pg_advisory_xact_lock(?)", migration_lock);
+        // Under the lock: two sessions creating it at once could collide.
+        c.execute_script(book.create);
+      }
+      const auto applied = c.query<std::string>(book.applied);
       check_prefix(applied, migrations);
       if (applied.size() == migrations.size()) {
         done = true;
         return;
       }
       const migration& next = migrations[applied.size()];
-      c.execute_script(next.sql);
-      c.exec(
-          "INSERT INTO mizan_migrations(id, applied_at) "
-          "VALUES (?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))",
-          next.id);
+      c.execute_script(next.sql_for(c.engine()));
+      c.exec("INSERT INTO mizan_migrations(id, applied_at) VALUES (?, ?)", next.id, utc_now());
     });
   }
+  // The thread that migrates at start-up rarely uses the database again.
+  db.release_connection();
 }
 
 }  // namespace mizan::db

@@ -110,9 +110,9 @@ class sqlite_connection final : public connection_backend {
     }
   }
 
-  std::int64_t last_insert_rowid() const noexcept override {
-    return sqlite3_last_insert_rowid(db_.get());
-  }
+  std::int64_t last_insert_rowid() override { return sqlite3_last_insert_rowid(db_.get()); }
+
+  db::engine engine() const noexcept override { return db::engine::sqlite; }
 
   std::uint64_t statements_prepared() const noexcept override { return prepared_; }
 
@@ -289,7 +289,7 @@ void stop_memory_statistics() {
 
 }  // namespace
 
-std::unique_ptr<connection_backend> open_backend(const database_config& config) {
+std::unique_ptr<connection_backend> open_sqlite(const database_config& config) {
   stop_memory_statistics();
   return std::make_unique<sqlite_connection>(config);
 }

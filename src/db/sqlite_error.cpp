@@ -1,5 +1,7 @@
 #include "db/sqlite_error.hpp"
 
+#include "db/backend.hpp"
+
 #include <fmt/format.h>
 
 #include <stdexcept>
@@ -36,7 +38,7 @@ void throw_sqlite_error(sqlite3* db, int rc, std::string_view sql) {
   // Another writer held the lock for the whole busy timeout: the request may
   // succeed later, so it is a 503, not a 500.
   if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED) {
-    throw mizan::error(errc::unavailable, "The database is busy.");
+    throw_unavailable("The database is busy.");
   }
   // The connection's message describes its most recent failure, which is
   // this one only when the connection reports the same code.

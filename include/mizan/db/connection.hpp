@@ -21,6 +21,9 @@ class connection_backend;
 struct database_state;
 }  // namespace detail
 
+/// The database engine behind a connection.
+enum class engine { sqlite, postgresql };
+
 /// Names the committed database state a transaction reads (see
 /// connection::snapshot). Equal values mean equal data.
 struct snapshot_version {
@@ -43,13 +46,14 @@ struct snapshot_version {
 /// same name, or into one of `bool`, an integer type, `double`, `std::string`
 /// or `std::optional<T>` when the result has a single column.
 ///
-/// Errors: a SQLite failure is std::runtime_error with SQLite's message;
-/// a violated constraint is db::constraint_error; a database still locked
-/// after the busy timeout is mizan::error(errc::unavailable, "The database is
-/// busy."). Programming errors (a column without a member or a member without
-/// a column, a value of the wrong type, an integer that does not fit, the
-/// wrong number of parameters) throw std::logic_error naming the SQL, the
-/// struct and the column.
+/// Errors: a database failure is std::runtime_error with the engine's
+/// message; a violated constraint is db::constraint_error; a database still
+/// locked after the busy timeout, a lost PostgreSQL connection, a statement
+/// past its timeout, a full pool, a deadlock or serialization failure are
+/// mizan::error(errc::unavailable) (503 with Retry-After). Programming errors (a column without a
+/// member or a member without a column, a value of the wrong type, an integer that does not fit,
+/// the wrong number of parameters) throw std::logic_error naming the SQL, the struct and the
+/// column.
 ///
 /// Statements are prepared once per connection and SQL text and reused, so
 /// pass constant SQL and bind every value: never format values into SQL.
@@ -126,29 +130,41 @@ class connection {
   /// migration or a schema.
   void execute_script(std::string_view sql);
 
-  /// Rowid of the last row this connection inserted.
-  std::int64_t last_insert_rowid() const noexcept;
+  /// Id of the last row this connection inserted: SQLite's rowid, or on
+  /// PostgreSQL `lastval()` (the value the session last took from any
+  /// sequence; throws when it has taken none). `INSERT ... RETURNING id`,
+  /// read with scalar(), works the same on both engines: prefer it.
+  std::int64_t last_insert_rowid();
+
+  /// Which engine this connection talks to, for the rare SQL that differs.
+  db::engine engine() const noexcept;
 
   /// Runs `f` (with no argument, or with this connection) in a transaction:
-  /// BEGIN IMMEDIATE ... COMMIT, so the write lock is taken up front and the
-  /// transaction cannot fail half-way for a lock another writer holds. If `f`
+  /// on SQLite BEGIN IMMEDIATE ... COMMIT, so the write lock is taken up
+  /// front and the transaction cannot fail half-way for a lock another
+  /// writer holds; on PostgreSQL BEGIN (READ COMMITTED) ... COMMIT. If `f`
   /// throws, everything it did is rolled back and the exception rethrown.
   /// Nested calls become savepoints: an inner failure caught by the outer `f`
-  /// undoes only the inner work. Returns what `f` returns.
+  /// undoes only the inner work. (On PostgreSQL a failed statement spoils
+  /// the transaction until it is rolled back: to catch an error and go on,
+  /// run the statement in a nested transaction, which works on both.)
+  /// Returns what `f` returns.
   ///
   ///     auto id = c.transaction([&] {
-  ///       c.exec("insert into todos(title) values (?)", title);
-  ///       return c.last_insert_rowid();
+  ///       return c.scalar<std::int64_t>(
+  ///           "insert into todos(title) values (?) returning id", title);
   ///     });
   template <class F>
   decltype(auto) transaction(F&& f) {
     return run_in_transaction(f, false);
   }
 
-  /// Runs `f` in a read transaction (BEGIN DEFERRED ... COMMIT): every query
-  /// in it sees one consistent snapshot, and SQLite takes its shared lock
-  /// once instead of once per statement. Meant for reads: a write inside may
-  /// fail with `unavailable` if another connection wrote since the snapshot.
+  /// Runs `f` in a read transaction: every query in it sees one consistent
+  /// snapshot. SQLite: BEGIN DEFERRED ... COMMIT, which also takes the
+  /// shared lock once instead of once per statement; a write inside may fail
+  /// with `unavailable` if another connection wrote since the snapshot.
+  /// PostgreSQL: BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY, where a
+  /// write fails.
   /// Nested inside transaction(), it is a savepoint like any other.
   template <class F>
   decltype(auto) read_transaction(F&& f) {

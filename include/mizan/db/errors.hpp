@@ -4,6 +4,8 @@
 #include <stdexcept>
 #include <string>
 
+#include "mizan/error.hpp"
+
 namespace mizan::db {
 
 /// Which kind of constraint a write violated.
@@ -18,8 +20,8 @@ enum class constraint { unique, primary_key, foreign_key, not_null, check, other
 ///       raise_validation({{"name", {"Already taken."}}});
 ///     }
 ///
-/// Other database failures are std::runtime_error; a busy database is
-/// mizan::error(errc::unavailable).
+/// Other database failures are std::runtime_error; a busy or unreachable
+/// database is mizan::error(errc::unavailable).
 class constraint_error : public std::runtime_error {
  public:
   constraint_error(constraint kind, const std::string& message);
@@ -28,6 +30,16 @@ class constraint_error : public std::runtime_error {
 
  private:
   constraint kind_;
+};
+
+/// The engine aborted the transaction to resolve a conflict with another
+/// one (PostgreSQL's deadlock_detected or serialization_failure): nothing of
+/// it was kept, and running it again may well succeed. The write lane runs a
+/// mutation that fails so again, a few times, before answering; uncaught it
+/// is a 503 `unavailable`.
+class conflict_error : public mizan::error {
+ public:
+  explicit conflict_error(const std::string& message);
 };
 
 }  // namespace mizan::db

@@ -37,6 +37,10 @@ class mutation_job final : public write_job {
   void failed(std::exception_ptr error) noexcept override {
     answer_ = answer_for(std::move(error), sink_.describe(), svc_.cfg.debug);
   }
+  void retry() noexcept override {
+    effects_ = mutation_effects{};
+    succeeded_ = false;
+  }
   void finish(bool committed, std::exception_ptr why) noexcept override {
     if (succeeded_ && committed) {
       try {
@@ -73,7 +77,10 @@ class job_runner {
   /// Runs `fn()` on the pool (it must not throw).
   template <class Fn>
   void post(Fn fn) {
-    pool_.post(std::move(fn));
+    pool_.post([this, fn = std::move(fn)]() mutable {
+      fn();
+      svc_.database.yield_connection();
+    });
   }
 
   /// Runs `work(sink)` on the pool; an exception is answered through the sink.
@@ -87,6 +94,8 @@ class job_runner {
           sink.send(answer_for(std::current_exception(), sink.describe(), svc_.cfg.debug));
         }
       }
+      // A PostgreSQL connection goes to a thread waiting for one.
+      svc_.database.yield_connection();
     });
   }
 

@@ -125,9 +125,9 @@ settings load_settings(const env_lookup& env, const std::string& default_static_
   s.database_url =
       env("MIZAN_DATABASE_URL")
           .value_or("sqlite:///" + (fs::absolute(s.data_dir) / "mizan.sqlite3").string());
-  if (!s.database_url.starts_with("sqlite:")) {
-    bad("MIZAN_DATABASE_URL",
-        "only sqlite:///path is supported in this version (PostgreSQL comes later)");
+  if (!s.database_url.starts_with("sqlite:") && !s.database_url.starts_with("postgresql://") &&
+      !s.database_url.starts_with("postgres://")) {
+    bad("MIZAN_DATABASE_URL", "must be sqlite:///path or postgresql://user:password@host/dbname");
   }
   if (env("MIZAN_REDIS_URL")) {
     bad("MIZAN_REDIS_URL",
@@ -168,8 +168,11 @@ settings load_settings(const env_lookup& env, const std::string& default_static_
   if (auto v = env("MIZAN_BODY_MIN_RATE"))
     s.body_min_rate = parse_number<std::size_t>("MIZAN_BODY_MIN_RATE", *v, 0, std::size_t{1} << 30);
   if (auto v = env("MIZAN_SESSION_STORE")) {
-    if (*v != "sqlite" && *v != "memory") bad("MIZAN_SESSION_STORE", "must be sqlite or memory");
-    s.session_store = *v;
+    // "sqlite" is the older name of "database", kept for existing settings.
+    if (*v != "database" && *v != "sqlite" && *v != "memory") {
+      bad("MIZAN_SESSION_STORE", "must be database or memory");
+    }
+    s.session_store = *v == "memory" ? "memory" : "database";
   }
   if (auto v = env("MIZAN_PREFIX")) {
     if (v->empty() || v->front() != '/' || v->back() == '/')

@@ -35,7 +35,7 @@ struct settings {
   std::string static_dir;
   bool secure_cookies = false;
   bool access_log = true;
-  std::string session_store = "sqlite";  // or "memory"
+  std::string session_store = "database";  // or "memory"
   std::size_t cache_bytes = 64u << 20;
   std::size_t body_memory = 64u << 20;     ///< request bodies in flight, process-wide
   std::size_t body_min_rate = 500;         ///< bytes per second (0: no minimum)

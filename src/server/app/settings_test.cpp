@@ -90,7 +90,7 @@ TEST(Settings, MalformedSettingsNameTheVariable) {
   EXPECT_EQ(error_of({{"MIZAN_DATA_DIR", d}, {"MIZAN_REDIS_URL", "redis://x"}})
                 .rfind("MIZAN_REDIS_URL:", 0),
             0u);
-  EXPECT_EQ(error_of({{"MIZAN_DATA_DIR", d}, {"MIZAN_DATABASE_URL", "postgresql://x"}})
+  EXPECT_EQ(error_of({{"MIZAN_DATA_DIR", d}, {"MIZAN_DATABASE_URL", "mysql://x"}})
                 .rfind("MIZAN_DATABASE_URL:", 0),
             0u);
   EXPECT_EQ(error_of({{"MIZAN_DATA_DIR", d}, {"MIZAN_ALLOWED_ORIGINS", "example.com"}})

@@ -76,17 +76,22 @@ user create(db::connection& db, const new_user& u) {
   if (!errors.empty()) throw error(errc::validation, "Invalid input.", std::move(errors));
 
   const std::string hash = auth::password_hash(u.password, cost());
+  std::int64_t id = 0;
   try {
-    db.exec(
-        "INSERT INTO mizan_users (username, email, password_hash, is_staff, is_superuser, "
-        "created_at) VALUES (?, ?, ?, ?, ?, ?)",
-        u.username, u.email, hash, u.is_staff, u.is_superuser, now_iso8601());
+    // Nested, so that on PostgreSQL the failed insert spoils no enclosing
+    // transaction.
+    id = db.transaction([&] {
+      return db.scalar<std::int64_t>(
+          "INSERT INTO mizan_users (username, email, password_hash, is_staff, is_superuser, "
+          "created_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+          u.username, u.email, hash, u.is_staff, u.is_superuser, now_iso8601());
+    });
   } catch (const db::constraint_error&) {
     // Two sign-ups raced for one name: the UNIQUE index decided.
     throw error(errc::validation, "Invalid input.",
                 field_errors{{"username", {"A user with that username already exists."}}});
   }
-  return user{db.last_insert_rowid(), u.username, u.email, u.is_staff, u.is_superuser};
+  return user{id, u.username, u.email, u.is_staff, u.is_superuser};
 }
 
 std::optional<user> find(db::connection& db, std::int64_t id) {

@@ -86,11 +86,7 @@ void write_lane::run_batch(std::vector<std::unique_ptr<write_job>>& batch) {
     conn.transaction([&] {
       for (auto& job : batch) {
         const auto started = std::chrono::steady_clock::now();
-        try {
-          conn.transaction([&] { job->run(); });  // a savepoint
-        } catch (...) {
-          job->failed(std::current_exception());
-        }
+        run_job(conn, *job);
         const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(
             std::chrono::steady_clock::now() - started);
         if (took >= slow_) report_slow(*job, took);
@@ -106,6 +102,27 @@ void write_lane::run_batch(std::vector<std::unique_ptr<write_job>>& batch) {
     why = std::current_exception();
   }
   for (auto& job : batch) job->finish(committed, why);
+  database_.yield_connection();
+}
+
+void write_lane::run_job(db::connection& conn, write_job& job) {
+  for (int run = 1;; ++run) {
+    try {
+      conn.transaction([&] { job.run(); });  // a savepoint
+      return;
+    } catch (const db::conflict_error&) {
+      // Only its savepoint was undone, and nothing was answered yet.
+      if (run < max_runs) {
+        job.retry();
+        continue;
+      }
+      job.failed(std::current_exception());
+      return;
+    } catch (...) {
+      job.failed(std::current_exception());
+      return;
+    }
+  }
 }
 
 }  // namespace mizan::server

@@ -26,6 +26,10 @@ class write_job {
   /// throws, its writes alone are rolled back and `failed` receives the error.
   virtual void run() = 0;
   virtual void failed(std::exception_ptr error) noexcept = 0;
+  /// Before `run` is called again, after the engine aborted its savepoint
+  /// to resolve a conflict (db::conflict_error): forget what the first run
+  /// produced.
+  virtual void retry() noexcept = 0;
   /// After the batch: `committed` says whether the batch's writes are durable
   /// (if not, `why` holds the error that lost them). Answers go out here, so
   /// no client hears of a write before it is committed.
@@ -46,6 +50,10 @@ class write_lane {
   using slow_job_handler = std::function<void(const write_job&, std::chrono::milliseconds took)>;
 
   /// The default handler logs a line that suggests `.unbatched()`.
+  /// How many times a job runs when the engine keeps aborting it for a
+  /// conflict (a deadlock or serialization failure, on PostgreSQL).
+  static constexpr int max_runs = 3;
+
   explicit write_lane(db::database& database, std::size_t max_batch = 64,
                       std::chrono::milliseconds slow = std::chrono::milliseconds(100),
                       slow_job_handler on_slow = {});
@@ -61,6 +69,7 @@ class write_lane {
  private:
   void work();
   void run_batch(std::vector<std::unique_ptr<write_job>>& batch);
+  void run_job(db::connection& conn, write_job& job);
   void report_slow(const write_job& job, std::chrono::milliseconds took) noexcept;
 
   db::database& database_;

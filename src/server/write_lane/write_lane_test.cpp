@@ -2,6 +2,7 @@
 #include "server/write_lane/write_lane.hpp"
 
 #include "db/test_support.hpp"
+#include "mizan/db/errors.hpp"
 #include "mizan/error.hpp"
 
 #include <gtest/gtest.h>
@@ -49,6 +50,7 @@ class scripted_job final : public write_job {
       log_.add("failed " + name_ + ": " + e.what());
     }
   }
+  void retry() noexcept override { log_.add("retry " + name_); }
   std::string describe() const override { return name_; }
   void finish(bool committed, std::exception_ptr why) noexcept override {
     std::string reason;
@@ -165,6 +167,36 @@ TEST_F(WriteLane, AJobThatHoldsTheLaneLongIsReported) {
     lane.join();
   }
   EXPECT_EQ(reported, std::vector<std::string>{"slow"});
+}
+
+// PostgreSQL aborts one side of a deadlock or serialization failure: the
+// job's savepoint is undone and it runs again, as nothing was answered yet.
+TEST_F(WriteLane, AJobAbortedForAConflictRunsAgain) {
+  int runs = 0;
+  run_as_one_batch({{"a", insert("a")},
+                    {"b",
+                     [&] {
+                       db.exec("insert into t values (?)", "b" + std::to_string(++runs));
+                       if (runs == 1) throw mizan::db::conflict_error("deadlock");
+                     }},
+                    {"c", insert("c")}});
+  EXPECT_EQ(rows(), (std::vector<std::string>{"a", "b2", "c"}));
+  EXPECT_EQ(log.events, (std::vector<std::string>{"run gate", "committed gate", "run a", "run b",
+                                                  "retry b", "run b", "run c", "committed a",
+                                                  "committed b", "committed c"}));
+}
+
+TEST_F(WriteLane, AJobThatKeepsConflictingFailsAfterThreeRuns) {
+  run_as_one_batch({{"b",
+                     [&] {
+                       db.exec("insert into t values ('b')");
+                       throw mizan::db::conflict_error("deadlock");
+                     }},
+                    {"c", insert("c")}});
+  EXPECT_EQ(rows(), (std::vector<std::string>{"c"}));
+  EXPECT_EQ(std::count(log.events.begin(), log.events.end(), "run b"), write_lane::max_runs);
+  EXPECT_NE(std::find(log.events.begin(), log.events.end(), "failed b: deadlock"),
+            log.events.end());
 }
 
 }  // namespace
