@@ -35,6 +35,8 @@ int serve(registry& app, const app_options& options) {
   migrate_all(svc.database, options);
   svc.database.connection().exec("DELETE FROM mizan_sessions WHERE expires_at <= ?",
                                  server::unix_now());
+  // This thread now serves no requests: its connection goes back to the pool.
+  svc.database.release_connection();
 
   http::blocking_pool pool(svc.cfg.workers, http::blocking_pool::default_spin, svc.cfg.worker_nice);
   server::write_lane lane(svc.database);

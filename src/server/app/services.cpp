@@ -5,6 +5,8 @@
 
 #include <boost/json/serialize.hpp>
 
+#include <algorithm>
+
 namespace mizan::server {
 namespace {
 
@@ -63,6 +65,14 @@ const db::migration mizan_migrations[] = {
      "CREATE INDEX mizan_login_failures_by_time ON mizan_login_failures(at)"},
 };
 
+// A PostgreSQL connection for every worker and the write lane, unless the
+// URL's pool_size says otherwise.
+db::database_options database_defaults(const settings& s) {
+  db::database_options options;
+  options.pool_size = std::max<std::size_t>(options.pool_size, s.workers + 2);
+  return options;
+}
+
 }  // namespace
 
 std::span<const db::migration> framework_migrations() {
@@ -73,7 +83,7 @@ services::services(settings s, const registry& reg)
     : cfg(std::move(s)),
       allowed_origins(cfg.allowed_origins),
       cat(reg, cfg.api_prefix),
-      database(cfg.database_url),
+      database(cfg.database_url, database_defaults(cfg)),
       sessions(cfg.session_store == "memory" ? make_memory_session_store()
                                              : make_sqlite_session_store(database)),
       cache(std::make_unique<cache::memory_store>(cache::memory_store_options{cfg.cache_bytes})),

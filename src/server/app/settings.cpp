@@ -140,9 +140,12 @@ settings load_settings(const env_lookup& env, const std::string& default_static_
                   : cores;
   // SQLite work is CPU-bound: more workers than cores only add context
   // switches (measured: 4 workers halve ctx/todos on 2 cores; bench/README.md).
+  // PostgreSQL work mostly waits for the server's answers, so more workers
+  // keep the cores busy (bench/README.md, "PostgreSQL").
+  const bool postgresql = !s.database_url.starts_with("sqlite:");
   s.workers = env("MIZAN_WORKERS")
                   ? parse_number<std::size_t>("MIZAN_WORKERS", *env("MIZAN_WORKERS"), 1, 1024)
-                  : std::max<std::size_t>(2, cores);
+                  : std::max<std::size_t>(postgresql ? 8 : 2, postgresql ? 4 * cores : cores);
   // The network threads are the one stage that cannot spread over more
   // threads; when the cores are all busy, CFS should run them before the
   // workers (bench/README.md: +15-20 % on ctx/todos with one network thread).
