@@ -40,7 +40,58 @@ function(mizan_module name)
     target_link_libraries(mizan_${name}_tests PRIVATE mizan_${name} ${M_TEST_DEPS}
       GTest::gtest GTest::gtest_main GTest::gmock)
     mizan_warnings(mizan_${name}_tests)
-    gtest_discover_tests(mizan_${name}_tests DISCOVERY_TIMEOUT 60
-      PROPERTIES ENVIRONMENT "MIZAN_SOURCE_DIR=${PROJECT_SOURCE_DIR}")
+    # Discovered once the module's CMakeLists.txt has run to its end, so that
+    # mizan_test_properties() calls after mizan_module() are seen.
+    cmake_language(EVAL CODE "cmake_language(DEFER CALL _mizan_discover_tests [[${name}]])")
+  endif()
+endfunction()
+
+# mizan_test_properties(NAME FILTER pattern[:pattern...] PROPERTIES name value...):
+# ctest properties for the tests of mizan_NAME_tests whose names match one of
+# the gtest patterns (`*/postgresql`), e.g. FIXTURES_REQUIRED for a service
+# they need. Call it after mizan_module(NAME) in the same CMakeLists.txt. A
+# test takes the properties of the first call whose FILTER matches it, so
+# put the narrower filters first and repeat what they share. Every test has
+# ENVIRONMENT MIZAN_SOURCE_DIR: set more variables with
+# ENVIRONMENT_MODIFICATION NAME=set:VALUE.
+function(mizan_test_properties name)
+  cmake_parse_arguments(T "" "FILTER" "PROPERTIES" ${ARGN})
+  if(NOT T_FILTER OR T_FILTER MATCHES "-")
+    message(FATAL_ERROR "mizan_test_properties: FILTER takes positive gtest patterns")
+  endif()
+  set_property(TARGET mizan_${name}_tests APPEND PROPERTY MIZAN_TEST_FILTERS ${T_FILTER})
+  get_target_property(filters mizan_${name}_tests MIZAN_TEST_FILTERS)
+  list(LENGTH filters n)
+  set_property(TARGET mizan_${name}_tests PROPERTY MIZAN_TEST_PROPERTIES_${n} ${T_PROPERTIES})
+endfunction()
+
+# One discovery per mizan_test_properties() call, each leaving out the tests
+# earlier ones took, and one for the rest.
+function(_mizan_discover_tests name)
+  set(target mizan_${name}_tests)
+  set(common ENVIRONMENT "MIZAN_SOURCE_DIR=${PROJECT_SOURCE_DIR}")
+  get_target_property(filters ${target} MIZAN_TEST_FILTERS)
+  set(taken "")
+  set(n 0)
+  if(filters)
+    foreach(filter IN LISTS filters)
+      math(EXPR n "${n} + 1")
+      get_target_property(properties ${target} MIZAN_TEST_PROPERTIES_${n})
+      set(expression "${filter}")
+      if(taken)
+        string(APPEND expression "-${taken}")
+        string(APPEND taken ":${filter}")
+      else()
+        set(taken "${filter}")
+      endif()
+      gtest_discover_tests(${target} DISCOVERY_TIMEOUT 60 TEST_FILTER "${expression}"
+        PROPERTIES ${common} ${properties})
+    endforeach()
+  endif()
+  if(taken)
+    gtest_discover_tests(${target} DISCOVERY_TIMEOUT 60 TEST_FILTER "*-${taken}"
+      PROPERTIES ${common})
+  else()
+    gtest_discover_tests(${target} DISCOVERY_TIMEOUT 60 PROPERTIES ${common})
   endif()
 endfunction()

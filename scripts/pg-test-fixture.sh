@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# The PostgreSQL cluster of one ctest run (the `postgres` fixture of
+# src/db/CMakeLists.txt), kept with scripts/pg-cluster.sh.
+#
+#   scripts/pg-test-fixture.sh start DIR   a fresh cluster in DIR
+#   scripts/pg-test-fixture.sh stop DIR    immediate shutdown, then removal
+#
+# `{ctest}` in DIR stands for the id of the ctest process, the parent of this
+# script and of the tests (src/db/test_support.hpp reads it the same way): two
+# runs of one build tree at once, by two people sharing it, get a cluster
+# each. `start` first removes the clusters of runs whose ctest has gone.
+#
+# The stop is immediate (SIGQUIT, as `pg_ctl -m immediate`): a fast one ends
+# with a checkpoint that writes every test's database to disk, a minute for
+# a full run, of a cluster about to be deleted.
+set -euo pipefail
+
+cluster=$(dirname "$0")/pg-cluster.sh
+cmd=${1:-}
+pattern=${2:-}
+[[ -n $cmd && -n $pattern ]] || { sed -n 2,15p "$0" >&2; exit 2; }
+dir=${pattern//'{ctest}'/$PPID}
+
+stop_now() {  # dir
+  local pid_file=$1/data/postmaster.pid
+  if [[ -f $pid_file ]]; then
+    local pid
+    pid=$(head -1 "$pid_file")
+    if kill -QUIT "$pid" 2>/dev/null; then
+      # The postmaster removes its pid file once its children are gone.
+      for _ in $(seq 300); do
+        [[ -f $pid_file ]] && kill -0 "$pid" 2>/dev/null || break
+        sleep 0.1
+      done
+    fi
+  fi
+  "$cluster" stop "$1"
+}
+
+# Clusters whose ctest is no longer running (an interrupted run).
+stop_orphans() {
+  [[ $pattern == *'{ctest}'* ]] || return 0
+  local prefix=${pattern%%'{ctest}'*} suffix=${pattern#*'{ctest}'} old pid
+  for old in "$prefix"*"$suffix"; do
+    [[ -d $old ]] || continue
+    pid=${old#"$prefix"}
+    pid=${pid%"$suffix"}
+    [[ $pid =~ ^[0-9]+$ ]] && ! kill -0 "$pid" 2>/dev/null && stop_now "$old"
+  done
+  return 0
+}
+
+case $cmd in
+  start)
+    stop_orphans
+    stop_now "$dir"
+    exec "$cluster" start "$dir"
+    ;;
+  stop) stop_now "$dir" ;;
+  *)
+    sed -n 2,15p "$0" >&2
+    exit 2
+    ;;
+esac
