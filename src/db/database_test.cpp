@@ -18,6 +18,7 @@
 
 namespace {
 
+using db_test::engine;
 using mizan::db::database;
 using ::testing::HasSubstr;
 using ::testing::Not;
@@ -45,8 +46,7 @@ TEST(Url, MalformedUrlsAreRefusedClearly) {
   EXPECT_THAT(libpq, HasSubstr("colour"));
   EXPECT_THAT(libpq, Not(HasSubstr("s3cret")));
   EXPECT_THAT(invalid_url_message("postgresql://db/app?pool_size=0"), HasSubstr("from 1 to"));
-  EXPECT_THAT(invalid_url_message("postgresql://db/app?busy_timeout=10"),
-              HasSubstr("SQLite only"));
+  EXPECT_THAT(invalid_url_message("postgresql://db/app?busy_timeout=10"), HasSubstr("SQLite only"));
   EXPECT_THAT(invalid_url_message("sqlite::memory:?pool_size=4"), HasSubstr("PostgreSQL only"));
   EXPECT_THAT(invalid_url_message("sqlite::memory:?synchronous=sometimes"),
               HasSubstr("normal or full"));
@@ -153,7 +153,9 @@ TEST(Memory, SurvivesItsThreadsConnections) {
   EXPECT_EQ(db.scalar<std::int64_t>("select count(*) from t"), 1);
 }
 
-TEST(Lifetime, ThreadEndClosesItsConnection) {
+// SQLite closes a thread's connection when the thread ends (PostgreSQL's
+// goes back to the pool).
+TEST(SqliteLifetime, ThreadEndClosesItsConnection) {
   database db("sqlite::memory:");
   EXPECT_EQ(db.open_connections(), 0u);
   auto& mine = db.connection();
@@ -166,17 +168,35 @@ TEST(Lifetime, ThreadEndClosesItsConnection) {
   EXPECT_EQ(db.open_connections(), 1u);
 }
 
-TEST(Lifetime, DatabaseDestroyedBeforeTheThreadEnds) {
-  auto db = std::make_unique<database>("sqlite::memory:");
+class Lifetime : public ::testing::TestWithParam<engine> {
+ protected:
+  db_test::fresh_database fresh{GetParam()};
+};
+
+TEST_P(Lifetime, OneConnectionPerThread) {
+  database db(fresh.url());
+  auto& mine = db.connection();
+  EXPECT_EQ(&db.connection(), &mine);
+  std::thread([&] {
+    auto& theirs = db.connection();
+    EXPECT_NE(&theirs, &mine);
+    EXPECT_EQ(&db.connection(), &theirs);
+    EXPECT_EQ(db.open_connections(), 2u);
+  }).join();
+  EXPECT_EQ(&db.connection(), &mine);
+}
+
+TEST_P(Lifetime, DatabaseDestroyedBeforeTheThreadEnds) {
+  auto db = std::make_unique<database>(fresh.url());
   std::promise<void> used;
   std::promise<void> destroyed;
   std::thread worker([&] {
-    db->exec("create table t(x)");
+    db->exec("create table t(x integer)");
     used.set_value();
     destroyed.get_future().wait();
     // This thread's stale entry must not disturb a new database, nor its exit.
-    database other("sqlite::memory:");
-    other.exec("create table u(x)");
+    database other(fresh.url());
+    other.exec("create table u(x integer)");
     EXPECT_EQ(other.open_connections(), 1u);
   });
   used.get_future().wait();
@@ -186,15 +206,17 @@ TEST(Lifetime, DatabaseDestroyedBeforeTheThreadEnds) {
   worker.join();
 }
 
-TEST(Lifetime, MovedDatabaseKeepsItsConnections) {
-  database a("sqlite::memory:");
-  a.exec("create table t(x)");
+TEST_P(Lifetime, MovedDatabaseKeepsItsConnections) {
+  database a(fresh.url());
+  a.exec("create table t(x integer)");
   database b(std::move(a));
   EXPECT_EQ(b.exec("insert into t values (1)"), 1);
   EXPECT_THROW(a.connection(), std::logic_error);  // NOLINT(bugprone-use-after-move)
-  database c("sqlite::memory:");
+  database c(fresh.url());
   c = std::move(b);
   EXPECT_EQ(c.scalar<std::int64_t>("select count(*) from t"), 1);
 }
+
+INSTANTIATE_TEST_SUITE_P(Engines, Lifetime, db_test::engines(), db_test::engine_name);
 
 }  // namespace

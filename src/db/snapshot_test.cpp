@@ -1,8 +1,9 @@
-// connection::snapshot(): equal versions mean equal committed data, for file
-// and in-memory databases alike.
+// connection::snapshot(): equal versions mean equal committed data, on
+// PostgreSQL and on SQLite, for file and in-memory databases alike.
 #include <gtest/gtest.h>
 
 #include <optional>
+#include <ostream>
 #include <string>
 #include <thread>
 
@@ -11,12 +12,31 @@
 
 namespace {
 
+using db_test::engine;
 using mizan::db::database;
 using mizan::db::snapshot_version;
 
-class Snapshot : public ::testing::TestWithParam<bool> {
+// What a test runs on: each engine, and SQLite's in-memory database.
+enum class target { sqlite, sqlite_memory, postgresql };
+
+std::string name_of(target t) {
+  return t == target::sqlite          ? "sqlite"
+         : t == target::sqlite_memory ? "sqlite_memory"
+                                      : "postgresql";
+}
+void PrintTo(target t, std::ostream* out) {
+  *out << name_of(t);
+}
+
+std::optional<db_test::fresh_database> fresh_for(target t) {
+  if (t == target::sqlite_memory) return std::nullopt;
+  return std::make_optional<db_test::fresh_database>(t == target::sqlite ? engine::sqlite
+                                                                         : engine::postgresql);
+}
+
+class Snapshot : public ::testing::TestWithParam<target> {
  protected:
-  Snapshot() : db(GetParam() ? dir.url() : "sqlite::memory:") {
+  Snapshot() : fresh(fresh_for(GetParam())), db(fresh ? fresh->url() : "sqlite::memory:") {
     db.exec("create table t(x integer)");
   }
 
@@ -29,7 +49,7 @@ class Snapshot : public ::testing::TestWithParam<bool> {
     std::thread([&] { db.exec("insert into t values (1)"); }).join();
   }
 
-  db_test::temp_dir dir;
+  std::optional<db_test::fresh_database> fresh;
   database db;
 };
 
@@ -93,22 +113,28 @@ TEST_P(Snapshot, TwoConnectionsNeverShareAVersion) {
   EXPECT_NE(theirs->connection, mine.connection);
 }
 
-INSTANTIATE_TEST_SUITE_P(FileAndMemory, Snapshot, ::testing::Values(true, false),
-                         [](const auto& info) { return info.param ? "file" : "memory"; });
+INSTANTIATE_TEST_SUITE_P(Engines, Snapshot,
+                         ::testing::Values(target::sqlite, target::sqlite_memory,
+                                           target::postgresql),
+                         [](const auto& info) { return name_of(info.param); });
 
 // Another database object opens its own connections, as another process
 // would (an in-memory database is private to its object).
-TEST(SnapshotOfAFile, SeesCommitsOfAnotherDatabaseObject) {
-  db_test::temp_dir dir;
-  database db(dir.url());
+class SnapshotOfADatabase : public ::testing::TestWithParam<engine> {};
+
+TEST_P(SnapshotOfADatabase, SeesCommitsOfAnotherDatabaseObject) {
+  db_test::fresh_database fresh(GetParam());
+  database db(fresh.url());
   db.exec("create table t(x integer)");
   auto version = [&] {
     return db.connection().read_transaction([&] { return db.connection().snapshot().value(); });
   };
   const auto before = version();
-  database other(dir.url());
+  database other(fresh.url());
   other.exec("insert into t values (2)");
   EXPECT_NE(version(), before);
 }
+
+INSTANTIATE_TEST_SUITE_P(Engines, SnapshotOfADatabase, db_test::engines(), db_test::engine_name);
 
 }  // namespace
