@@ -212,4 +212,37 @@ TEST(PostgresqlBusy, FullPoolIsUnavailable) {
 
 INSTANTIATE_TEST_SUITE_P(Engines, Errors, db_test::engines(), db_test::engine_name);
 
+// The server ends this connection's session (a restart, an administrator,
+// a proxy's idle timeout); another connection waits until it has gone.
+void terminate_backend(const std::string& url, std::int64_t pid) {
+  database admin(url);
+  ASSERT_TRUE(admin.scalar<bool>("select pg_terminate_backend(?::integer, 5000)", pid));
+}
+
+TEST(PostgresqlFaults, IdleConnectionTheServerClosedIsReopened) {
+  db_test::fresh_database fresh(engine::postgresql);
+  database db(fresh.url());
+  const auto pid = db.scalar<std::int64_t>("select pg_backend_pid()");
+  terminate_backend(fresh.url(), pid);
+  EXPECT_NE(db.scalar<std::int64_t>("select pg_backend_pid()"), pid);
+}
+
+TEST(PostgresqlFaults, ConnectionLostInATransactionIsUnavailable) {
+  db_test::fresh_database fresh(engine::postgresql);
+  database db(fresh.url());
+  db.exec("create table t(x integer)");
+  expect_unavailable(
+      [&] {
+        db.transaction([&] {
+          db.exec("insert into t values (1)");
+          terminate_backend(fresh.url(), db.scalar<std::int64_t>("select pg_backend_pid()"));
+          db.exec("insert into t values (2)");
+        });
+      },
+      "The database connection was lost.");
+  EXPECT_FALSE(db.connection().in_transaction());
+  // Nothing of it was committed, and the connection works again.
+  EXPECT_EQ(db.scalar<std::int64_t>("select count(*) from t"), 0);
+}
+
 }  // namespace

@@ -115,6 +115,24 @@ TEST_P(Transactions, ConstraintErrorInsideRollsBackEverything) {
   EXPECT_EQ(rows(), 0);
 }
 
+// PostgreSQL spoils a transaction at its first failed statement; a nested
+// transaction (a savepoint) rolls back only its own part, on both engines.
+TEST_P(Transactions, ErrorCaughtInANestedTransactionLetsTheOuterGoOn) {
+  db.exec("create unique index t_x on t(x)");
+  db.transaction([&](connection& c) {
+    c.exec("insert into t(x) values ('a')");
+    EXPECT_THROW(c.transaction([&] {
+      c.exec("insert into t(x) values ('b')");
+      c.exec("insert into t(x) values ('a')");
+    }),
+                 mizan::db::constraint_error);
+    EXPECT_TRUE(c.transaction_active());
+    c.exec("insert into t(x) values ('c')");
+  });
+  EXPECT_EQ(db.query<std::string>("select x from t order by id"),
+            (std::vector<std::string>{"a", "c"}));
+}
+
 TEST_P(Transactions, ReturnsWhatTheBodyReturns) {
   const std::string s = db.transaction([] { return std::string("value"); });
   EXPECT_EQ(s, "value");
