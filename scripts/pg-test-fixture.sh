@@ -54,7 +54,11 @@ case $cmd in
   start)
     stop_orphans
     stop_now "$dir"
-    exec "$cluster" start "$dir"
+    "$cluster" start "$dir"
+    # No autovacuum: its ANALYZE is a transaction like any other, and the
+    # snapshot tests need a cluster where none runs but theirs.
+    psql -h "$dir" -p "$(cat "$dir/port")" -U mizan -d mizan -qAt \
+      -c "ALTER SYSTEM SET autovacuum = off" -c "SELECT pg_reload_conf()" >/dev/null
     ;;
   stop) stop_now "$dir" ;;
   *)
