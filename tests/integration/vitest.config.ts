@@ -1,14 +1,32 @@
 // Cross-process tests against the real reference server, and the browser
-// test. Run from the repository root: npm run test:integration.
+// test. Run from the repository root: npm run test:integration. Two
+// projects, one per database engine (server.ts reads MIZAN_TEST_DATABASE);
+// `--project sqlite` or `--project postgresql` runs one.
 import { fileURLToPath } from 'node:url';
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
+
+const integration = 'tests/integration/**/*.test.ts';
+const browser = 'tests/e2e/**/*.test.ts';
+/** Fault injection into the PostgreSQL server itself. */
+const postgresqlOnly = ['tests/integration/postgres-faults.test.ts'];
+/**
+ * What does not depend on the database runs once, on SQLite (README.md says
+ * why for each): HTTP framing and hostile bytes, static files, the WebSocket
+ * handshake, memory per connection.
+ */
+const once = [
+  'tests/integration/hostile.test.ts',
+  'tests/integration/static.test.ts',
+  'tests/integration/websocket-handshake.test.ts',
+  'tests/integration/memory.test.ts',
+];
 
 export default defineConfig({
   root: fileURLToPath(new URL('../..', import.meta.url)),
   test: {
-    include: ['tests/integration/**/*.test.ts', 'tests/e2e/**/*.test.ts'],
-    // Each file starts its own server (an ASan build in CI) on a 2-core
-    // machine: two files at a time at most, and generous timeouts.
+    // Each file starts its own server (an ASan build in CI), and on
+    // PostgreSQL its own cluster, on a 2-core machine: two files at a time
+    // at most (across both projects), and generous timeouts.
     pool: 'forks',
     maxWorkers: 2,
     minWorkers: 1,
@@ -16,5 +34,25 @@ export default defineConfig({
     hookTimeout: 60_000,
     teardownTimeout: 30_000,
     reporters: ['default'],
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'sqlite',
+          include: [integration, browser],
+          exclude: [...configDefaults.exclude, ...postgresqlOnly],
+          env: { MIZAN_TEST_DATABASE: 'sqlite' },
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'postgresql',
+          include: [integration, browser],
+          exclude: [...configDefaults.exclude, ...once],
+          env: { MIZAN_TEST_DATABASE: 'postgresql' },
+        },
+      },
+    ],
   },
 });
