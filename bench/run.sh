@@ -16,6 +16,11 @@
 #   BENCH_NORMAL_ROWS="ctx/todos add_todo"  rows run again on a second instance
 #                          whose SQLite commits with synchronous=NORMAL (no
 #                          fsync); shown as "row@normal" ("" to skip)
+#   BENCH_PG_ROWS="ctx/todos add_todo ctx/leaderboard"  rows run again on an
+#                          instance on PostgreSQL 15 (a throwaway cluster from
+#                          scripts/pg-cluster.sh, sharing the cores with wrk
+#                          and the server); shown as "row@pg" ("" to skip)
+#   BENCH_PG_ENV="MIZAN_WRITE_BATCH=1"  extra settings of that instance
 #   BENCH_APP_ENV="MIZAN_SESSION_STORE=memory"  extra settings of the application
 # The floor is measured in every round and once more after the last; when
 # those runs differ by more than 15 % the machine was busy, and the script
@@ -30,6 +35,7 @@ warmup=${BENCH_WARMUP:-2s}
 rounds=${BENCH_ROUNDS:-1}
 rows=${BENCH_ROWS:-ctx/leaderboard ctx/todos add_todo}
 normal_rows=${BENCH_NORMAL_ROWS-ctx/todos add_todo}
+pg_rows=${BENCH_PG_ROWS-ctx/todos add_todo ctx/leaderboard}
 
 [[ -n "${BENCH_SKIP_BUILD:-}" ]] || build_release
 [[ -x $todo_bin && -x $floor_bin ]] || die "release binaries missing in $build"
@@ -99,6 +105,24 @@ for t in $threads_list; do
       done
     done
     stop_server "$todo_pid"
+  fi
+  if [[ -n $pg_rows ]]; then
+    # The same application on PostgreSQL, a fresh cluster per thread count.
+    pg_dir=$(mktemp -d /tmp/mizan-bench-pg-XXXXXX)
+    pg_url=$("$root/scripts/pg-cluster.sh" start "$pg_dir")
+    # shellcheck disable=SC2086
+    start_todo "$t" ${BENCH_APP_ENV:-} ${BENCH_PG_ENV:-} "MIZAN_DATABASE_URL=$pg_url"
+    todo_pid=$pid todo_url=$url
+    sleep 0.5
+    todo_idle=$(status_kib "$todo_pid" VmRSS)
+    seed_todo "$todo_url"
+    for ((r = 1; r <= rounds; r++)); do
+      for row in $pg_rows; do
+        measure "$t" "$row" "$todo_pid" "$todo_idle" "$todo_url" "$row@pg"
+      done
+    done
+    stop_server "$todo_pid"
+    "$root/scripts/pg-cluster.sh" stop "$pg_dir"
   fi
   measure "$t" floor "$floor_pid" "$floor_idle" "$floor_url"
   stop_server "$floor_pid"

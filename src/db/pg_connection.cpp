@@ -78,7 +78,8 @@ class pg_connection final : public connection_backend {
   void begin(int depth, bool read_only) override {
     if (depth == 0) {
       session_.ensure_open();
-      session_.run(read_only ? "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY" : "BEGIN");
+      // Sent with the transaction's first statement.
+      session_.defer(read_only ? "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY" : "BEGIN");
     } else {
       run_savepoint("SAVEPOINT mizan_{}", depth);
     }
@@ -87,6 +88,10 @@ class pg_connection final : public connection_backend {
   void commit(int depth) override {
     if (depth > 0) {
       run_savepoint("RELEASE SAVEPOINT mizan_{}", depth);
+      return;
+    }
+    if (session_.deferred()) {
+      session_.drop_deferred();  // nothing ran: nothing to commit
       return;
     }
     auto r = session_.run("COMMIT");
@@ -100,6 +105,10 @@ class pg_connection final : public connection_backend {
   }
 
   void rollback(int depth) noexcept override {
+    if (depth == 0 && session_.deferred()) {
+      session_.drop_deferred();
+      return;
+    }
     if (!session_.in_transaction()) return;
     try {
       if (depth == 0) {

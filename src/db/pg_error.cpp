@@ -43,6 +43,9 @@ void throw_pg_error(const PGresult* result, std::string_view sql) {
   if (state.starts_with("23")) {
     throw constraint_error(constraint_kind(state, field(result, PG_DIAG_CONSTRAINT_NAME)), message);
   }
+  if (state == "0A000" && reason.starts_with("cached plan must not change result type")) {
+    throw pg_stale_statement(message);
+  }
   if (state == "40001" || state == "40P01") {
     throw conflict_error("The change conflicted with another one; try again.");
   }

@@ -3,6 +3,7 @@
 
 #include <libpq-fe.h>
 
+#include <stdexcept>
 #include <string_view>
 
 namespace mizan::db::detail {
@@ -13,6 +14,13 @@ namespace mizan::db::detail {
 /// away or out of resources, std::runtime_error with the server's message
 /// otherwise.
 [[noreturn]] void throw_pg_error(const PGresult* result, std::string_view sql);
+
+/// The server refused to run a cached prepared statement because the schema
+/// under it changed its result's columns: prepare it again.
+class pg_stale_statement : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
 
 /// Whether the failure in `result` ends the connection (the server is
 /// shutting down or terminated this backend).

@@ -59,6 +59,7 @@ pg_session::~pg_session() {
 void pg_session::close() noexcept {
   if (conn_ != nullptr) PQfinish(conn_);
   conn_ = nullptr;
+  deferred_ = nullptr;
 }
 
 bool pg_session::open() const noexcept {
@@ -66,6 +67,7 @@ bool pg_session::open() const noexcept {
 }
 
 bool pg_session::in_transaction() const noexcept {
+  if (deferred_ != nullptr) return true;
   if (conn_ == nullptr) return false;
   const auto status = PQtransactionStatus(conn_);
   return status == PQTRANS_INTRANS || status == PQTRANS_INERROR || status == PQTRANS_ACTIVE;
@@ -221,23 +223,80 @@ pg_session::result pg_session::collect(std::string_view sql) {
 
 pg_session::result pg_session::run(std::string_view sql) {
   if (!open()) lost("The database connection was lost.");
-  text_.assign(sql);
+  text_.clear();
+  if (deferred_ != nullptr) {
+    // One simple query may hold several statements; BEGIN's transaction
+    // outlives it.
+    text_.append(deferred_).append("; ");
+    deferred_ = nullptr;
+  }
+  text_.append(sql);
   send_finished(PQsendQuery(conn_, text_.c_str()));
   return collect(sql);
 }
 
-void pg_session::prepare(const std::string& name, const std::string& sql,
-                         std::string_view original) {
+pg_session::result pg_session::run_prepared(const std::string& name, const char* prepare,
+                                            bool& prepared, int count, const char* const* values,
+                                            std::string_view original) {
+  prepared = false;
   if (!open()) lost("The database connection was lost.");
-  send_finished(PQsendPrepare(conn_, name.c_str(), sql.c_str(), 0, nullptr));
-  collect(original);
+  if (deferred_ == nullptr && prepare == nullptr) {
+    send_finished(PQsendQueryPrepared(conn_, name.c_str(), count, values, nullptr, nullptr, 0));
+    return collect(original);
+  }
+  // A deferred BEGIN, the statement's preparation and its run in one
+  // round trip.
+  if (PQenterPipelineMode(conn_) != 1) lost("The database connection was lost.");
+  bool sent = true;
+  int prepare_at = -1;
+  if (deferred_ != nullptr) {
+    sent = PQsendQueryParams(conn_, deferred_, 0, nullptr, nullptr, nullptr, nullptr, 0) == 1;
+    deferred_ = nullptr;
+    prepare_at = 1;
+  }
+  if (prepare != nullptr) {
+    sent = sent && PQsendPrepare(conn_, name.c_str(), prepare, 0, nullptr) == 1;
+    prepare_at = prepare_at == 1 ? 1 : 0;
+  } else {
+    prepare_at = -1;
+  }
+  sent = sent && PQsendQueryPrepared(conn_, name.c_str(), count, values, nullptr, nullptr, 0) == 1;
+  sent = sent && PQpipelineSync(conn_) == 1;
+  send_finished(sent ? 1 : 0);
+  return collect_pipeline(original, prepare_at, prepared);
 }
 
-pg_session::result pg_session::run_prepared(const std::string& name, int count,
-                                            const char* const* values, std::string_view original) {
-  if (!open()) lost("The database connection was lost.");
-  send_finished(PQsendQueryPrepared(conn_, name.c_str(), count, values, nullptr, nullptr, 0));
-  return collect(original);
+pg_session::result pg_session::collect_pipeline(std::string_view sql, int prepare_at,
+                                                bool& prepared) {
+  result last;
+  result failure;
+  for (int index = 0;;) {
+    while (PQisBusy(conn_) != 0) {
+      wait(POLLIN);
+      if (PQconsumeInput(conn_) == 0) lost("The database connection was lost.");
+    }
+    result r(PQgetResult(conn_));
+    if (!r) {
+      // Between the results of two statements.
+      if (PQstatus(conn_) != CONNECTION_OK) lost("The database connection was lost.");
+      continue;
+    }
+    const auto status = PQresultStatus(r.get());
+    if (status == PGRES_PIPELINE_SYNC) break;
+    if (index++ == prepare_at) prepared = status == PGRES_COMMAND_OK;
+    if (status == PGRES_FATAL_ERROR || status == PGRES_NONFATAL_ERROR) {
+      if (!failure) failure = std::move(r);
+    } else if (status != PGRES_PIPELINE_ABORTED) {
+      count_changes(r.get());
+      last = std::move(r);
+    }
+  }
+  PQexitPipelineMode(conn_);
+  if (failure) {
+    if (pg_error_ends_connection(failure.get()) || PQstatus(conn_) != CONNECTION_OK) close();
+    throw_pg_error(failure.get(), sql);
+  }
+  return last;
 }
 
 }  // namespace mizan::db::detail

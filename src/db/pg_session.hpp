@@ -37,11 +37,20 @@ class pg_session {
   /// Runs SQL without parameters: one or more statements (the last one's
   /// result is returned). Throws as throw_pg_error says.
   result run(std::string_view sql);
-  /// Prepares `sql` (with $n parameters) under `name`.
-  void prepare(const std::string& name, const std::string& sql, std::string_view original);
-  /// Runs a prepared statement with text parameters (null pointer: NULL).
-  result run_prepared(const std::string& name, int count, const char* const* values,
-                      std::string_view original);
+  /// Runs the statement prepared as `name` with text parameters (null
+  /// pointer: NULL). `prepare`, if not null, is its SQL (with $n
+  /// parameters), to prepare first; `prepared` then tells whether that
+  /// worked, even when running it failed.
+  result run_prepared(const std::string& name, const char* prepare, bool& prepared, int count,
+                      const char* const* values, std::string_view original);
+
+  /// Sends `begin` (a BEGIN statement, a literal) with the next statement
+  /// instead of alone, so that a transaction costs no round trip of its own.
+  void defer(const char* begin) noexcept { deferred_ = begin; }
+  /// Whether a deferred BEGIN has not been sent yet.
+  bool deferred() const noexcept { return deferred_ != nullptr; }
+  /// Forgets a deferred BEGIN: the transaction ran no statement.
+  void drop_deferred() noexcept { deferred_ = nullptr; }
 
   /// Changes whenever the connection is reopened: statements prepared under
   /// an older one must be prepared again.
@@ -60,6 +69,7 @@ class pg_session {
   [[noreturn]] void lost(std::string_view why);
   void send_finished(int sent);
   result collect(std::string_view sql);
+  result collect_pipeline(std::string_view sql, int prepare_at, bool& prepared);
   void wait(short events);
   void count_changes(const PGresult* r) noexcept;
 
@@ -70,6 +80,7 @@ class pg_session {
   // Of the call in progress; max() when statement_timeout is off.
   std::chrono::steady_clock::time_point deadline_;
   std::string text_;  // run()'s SQL with its NUL, reused
+  const char* deferred_ = nullptr;
 };
 
 }  // namespace mizan::db::detail

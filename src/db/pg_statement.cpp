@@ -1,5 +1,7 @@
 #include "db/pg_statement.hpp"
 
+#include "db/pg_error.hpp"
+
 #include <fmt/format.h>
 
 #include <charconv>
@@ -82,11 +84,30 @@ void pg_statement::bind_text(int index, std::string_view value) {
 }
 
 void pg_statement::run() {
-  if (!prepared_now()) {
-    session_.prepare(name_, translated_, sql_);
-    prepared_in_ = session_.generation();
+  try {
+    run_once();
+  } catch (const pg_stale_statement&) {
+    // The old plan stays on the server under its name until the connection
+    // ends; a new name prepares the statement afresh.
+    name_ += '_';
+    prepared_in_ = 0;
+    // Inside a transaction the failure has spoilt it: the caller must see it.
+    if (session_.in_transaction()) throw;
+    run_once();
   }
-  result_ = session_.run_prepared(name_, count_, pointers_.data(), sql_);
+}
+
+void pg_statement::run_once() {
+  const bool fresh = !prepared_now();
+  bool prepared = false;
+  try {
+    result_ = session_.run_prepared(name_, fresh ? translated_.c_str() : nullptr, prepared, count_,
+                                    pointers_.data(), sql_);
+  } catch (...) {
+    if (prepared) prepared_in_ = session_.generation();
+    throw;
+  }
+  if (fresh) prepared_in_ = session_.generation();
   rows_ = result_ ? PQntuples(result_.get()) : 0;
   row_ = -1;
 }

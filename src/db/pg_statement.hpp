@@ -43,6 +43,7 @@ class pg_statement final : public statement {
 
  private:
   void run();
+  void run_once();
   std::string& slot(int index);
 
   pg_session& session_;

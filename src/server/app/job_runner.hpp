@@ -8,6 +8,7 @@
 #pragma once
 
 #include "http/server.hpp"
+#include "mizan/db/errors.hpp"
 #include "server/app/services.hpp"
 #include "server/endpoints/responses.hpp"
 #include "server/write_lane/write_lane.hpp"
@@ -99,25 +100,44 @@ class job_runner {
     });
   }
 
-  /// Runs `endpoint(effects)`, a mutation: in the write lane when `batched`,
-  /// else on the pool; what it made stale is applied once its writes are
-  /// committed, then its answer goes to the sink.
+  /// Runs `endpoint(effects)`, a mutation: when `batched`, in the write lane
+  /// (or, with MIZAN_WRITE_BATCH=0, in a transaction of its own on the
+  /// pool), else on the pool with each statement committing alone; what it
+  /// made stale is applied once its writes are committed, then its answer
+  /// goes to the sink.
   template <class Sink, class Endpoint>
   void mutate(Sink sink, bool batched, Endpoint endpoint) {
-    if (batched) {
+    if (batched && svc_.cfg.write_batch > 0) {
       lane_.post(std::make_unique<jobs::mutation_job<Sink, Endpoint>>(svc_, std::move(sink),
                                                                       std::move(endpoint)));
       return;
     }
-    offload(std::move(sink), [this, endpoint = std::move(endpoint)](Sink& s) mutable {
+    offload(std::move(sink), [this, batched, endpoint = std::move(endpoint)](Sink& s) mutable {
       mutation_effects effects;
-      auto answer = endpoint(effects);
+      auto answer = batched ? in_transaction(endpoint, effects) : endpoint(effects);
       svc_.apply(effects);
       s.send(std::move(answer));
     });
   }
 
  private:
+  // Runs the endpoint in a transaction, again (at most write_lane::max_runs
+  // times) if the engine aborts it for a conflict.
+  template <class Endpoint>
+  http::response in_transaction(Endpoint& endpoint, mutation_effects& effects) {
+    auto& conn = svc_.database.connection();
+    for (int run = 1;; ++run) {
+      try {
+        return conn.transaction([&] {
+          effects = mutation_effects{};
+          return endpoint(effects);
+        });
+      } catch (const db::conflict_error&) {
+        if (run >= write_lane::max_runs) throw;
+      }
+    }
+  }
+
   services& svc_;
   http::blocking_pool& pool_;
   write_lane& lane_;

@@ -39,7 +39,7 @@ int serve(registry& app, const app_options& options) {
   svc.database.release_connection();
 
   http::blocking_pool pool(svc.cfg.workers, http::blocking_pool::default_spin, svc.cfg.worker_nice);
-  server::write_lane lane(svc.database);
+  server::write_lane lane(svc.database, std::max<std::size_t>(1, svc.cfg.write_batch));
   server::job_runner runner(svc, pool, lane);
   ws::limits socket_limits;
   socket_limits.max_connections = svc.cfg.ws_max_connections;

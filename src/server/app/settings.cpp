@@ -160,6 +160,12 @@ settings load_settings(const env_lookup& env, const std::string& default_static_
     s.cache_bytes = parse_number<std::size_t>("MIZAN_CACHE_BYTES", *v, 0, std::size_t{1} << 40);
   if (auto v = env("MIZAN_WS_MAX_CONNECTIONS"))
     s.ws_max_connections = parse_number<std::size_t>("MIZAN_WS_MAX_CONNECTIONS", *v, 1, 1000000);
+  // Group commit pays on SQLite, not on PostgreSQL (bench/README.md).
+  s.write_batch =
+      env("MIZAN_WRITE_BATCH")
+          ? parse_number<std::size_t>("MIZAN_WRITE_BATCH", *env("MIZAN_WRITE_BATCH"), 0, 1024)
+      : postgresql ? 0
+                   : 64;
   if (auto v = env("MIZAN_WS_PING_MS"))
     s.ws_ping_ms = parse_number<std::size_t>("MIZAN_WS_PING_MS", *v, 100, 3600000);
   if (auto v = env("MIZAN_WS_RATE"))

@@ -42,8 +42,12 @@ struct settings {
   std::size_t ws_max_connections = 10000;  ///< WebSockets open at once
   std::size_t ws_max_message = 64 * 1024;  ///< largest WebSocket message, bytes
   std::size_t ws_ops_per_second = 50;      ///< per socket, sustained; twice as many at once
-  std::size_t ws_ping_ms = 15000;          ///< silence before a ping; twice it closes the socket
-  std::string jwt_public_key_pem;          // RS256, from MIZAN_JWT_PUBLIC_KEY_FILE
+  /// Mutations committed together at most by the write lane; 0: no lane,
+  /// each mutation commits its own transaction on a worker (PostgreSQL's
+  /// default, where concurrent commits share their WAL flush anyway).
+  std::size_t write_batch = 64;
+  std::size_t ws_ping_ms = 15000;  ///< silence before a ping; twice it closes the socket
+  std::string jwt_public_key_pem;  // RS256, from MIZAN_JWT_PUBLIC_KEY_FILE
   std::int64_t session_seconds = 14 * 24 * 3600;
   std::int64_t access_token_seconds = 300;
   std::int64_t refresh_token_seconds = 24 * 3600;
