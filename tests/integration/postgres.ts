@@ -21,7 +21,12 @@ function clusterScript(command: 'start' | 'stop', dir: string): string {
 }
 
 /** Runs a program without blocking the event loop (clients under test keep running). */
-function run(file: string, args: readonly string[], env: NodeJS.ProcessEnv = process.env, timeout = script_timeout_ms): Promise<string> {
+function run(
+  file: string,
+  args: readonly string[],
+  env: NodeJS.ProcessEnv = process.env,
+  timeout = script_timeout_ms,
+): Promise<string> {
   return new Promise((resolve, reject) => {
     execFile(file, args, { encoding: 'utf8', timeout, env }, (error, stdout, stderr) => {
       if (error) reject(new Error(`${file} ${args.join(' ')} failed: ${error.message}\n${stderr}`));
@@ -31,7 +36,11 @@ function run(file: string, args: readonly string[], env: NodeJS.ProcessEnv = pro
 }
 
 const psqlEnv = (): NodeJS.ProcessEnv => ({ ...process.env, PGCONNECT_TIMEOUT: '5' });
-const psqlArgs = (url: string, sql: string): string[] => ['-X', '-q', '-A', '-t', '-v', 'ON_ERROR_STOP=1', '-d', url, '-c', sql];
+/** Quiet, unaligned, tuples only, stop at the first error; no ~/.psqlrc. */
+const psqlArgs = (url: string, sql: string): string[] => [
+  ...['-X', '-q', '-A', '-t', '-v', 'ON_ERROR_STOP=1'],
+  ...['-d', url, '-c', sql],
+];
 
 /** One running cluster: role `mizan` (a superuser), database `mizan`. */
 export class PgCluster {
@@ -63,7 +72,9 @@ export class PgCluster {
       timeout: psql_timeout_ms,
       env: psqlEnv(),
     });
-    if (r.status !== 0) throw new Error(`psql ${JSON.stringify(sql)} failed (${r.status ?? r.signal}): ${r.stderr}${r.error ?? ''}`);
+    if (r.status !== 0) {
+      throw new Error(`psql ${JSON.stringify(sql)} failed (${r.status ?? r.signal}): ${r.stderr}${r.error ?? ''}`);
+    }
     return r.stdout.trim();
   }
 
