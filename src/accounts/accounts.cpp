@@ -52,6 +52,8 @@ BOOST_DESCRIBE_STRUCT(password_change_args, (), (old_password, new_password))
 // guessing from many addresses is the attack to stop.
 constexpr std::int64_t max_failures = 5;
 constexpr std::int64_t failure_window = 15 * 60;
+// PostgreSQL's advisory lock key for sign-in attempts ("login" in ASCII).
+constexpr std::int64_t login_lock = 0x6c6f67696e;
 
 struct failure_count {
   std::int64_t failures;
@@ -72,6 +74,13 @@ std::int64_t unix_now() {
 void reserve_attempt(call& c, const std::string& username) {
   const auto now = unix_now();
   c.db().transaction([&] {
+    // SQLite's transaction holds the one write lock. PostgreSQL's READ
+    // COMMITTED would let concurrent attempts each count without the
+    // others: they queue on one advisory lock (held to the commit; the
+    // transaction is three short statements, the password is hashed after).
+    if (c.db().engine() == db::engine::postgresql) {
+      c.db().exec("SELECT pg_advisory_xact_lock(?)", login_lock);
+    }
     // Every attempt ages out the expired failures, of every username:
     // guesses at made-up names must not grow the table for ever.
     c.db().exec("DELETE FROM mizan_login_failures WHERE at <= ?", now - failure_window);
