@@ -121,14 +121,12 @@ void pg_session::connect() {
 
 void pg_session::ensure_open() {
   if (conn_ != nullptr && PQstatus(conn_) == CONNECTION_OK) {
-    // An idle connection has nothing to read, unless the server has said
-    // goodbye (pg_terminate_backend, a shutdown) or closed the socket.
+    // An idle connection has nothing to read. Anything there is a goodbye
+    // (pg_terminate_backend, a shutdown: libpq reads its FATAL as a mere
+    // notice and still says CONNECTION_OK) or the end of the stream, or at
+    // worst a rare notification: a new connection is right in every case.
     pollfd p{PQsocket(conn_), POLLIN, 0};
     if (::poll(&p, 1, 0) == 0) return;
-    if (PQconsumeInput(conn_) == 1 && PQstatus(conn_) == CONNECTION_OK) {
-      while (PGnotify* n = PQnotifies(conn_)) PQfreemem(n);
-      if (!PQisBusy(conn_)) return;
-    }
   }
   reconnect();
 }
