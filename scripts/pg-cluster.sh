@@ -3,7 +3,7 @@
 # PostgreSQL: its data, socket and log in one directory, gone when stopped.
 #
 #   scripts/pg-cluster.sh start DIR [PORT]   initdb + start; prints the URL
-#   scripts/pg-cluster.sh stop DIR           stop (fast) and remove DIR
+#   scripts/pg-cluster.sh stop DIR           stop (immediate: the data goes) and remove DIR
 #   scripts/pg-cluster.sh kill DIR           SIGKILL the server (fault tests)
 #   scripts/pg-cluster.sh restart DIR        stop (immediate) and start again
 #
@@ -68,7 +68,7 @@ EOF
     ;;
   stop)
     if [[ -f $dir/data/postmaster.pid ]]; then
-      as_owner "$bin/pg_ctl" -D "$dir/data" -m fast -w -t 30 stop >/dev/null || true
+      as_owner "$bin/pg_ctl" -D "$dir/data" -m immediate -w -t 30 stop >/dev/null || true
     fi
     rm -rf "$dir"
     ;;
