@@ -13,8 +13,9 @@
 
 namespace mizan::http {
 
-blocking_pool::blocking_pool(std::size_t threads, std::chrono::nanoseconds spin, int nice)
-    : spin_(spin), nice_(nice) {
+blocking_pool::blocking_pool(std::size_t threads, std::chrono::nanoseconds spin, int nice,
+                             std::function<void()> on_idle)
+    : spin_(spin), nice_(nice), on_idle_(std::move(on_idle)) {
   if (threads == 0) threads = 1;
   threads_.reserve(threads);
   for (std::size_t i = 0; i < threads; ++i) threads_.emplace_back([this] { work(); });
@@ -76,6 +77,7 @@ void blocking_pool::work() {
   }
   for (;;) {
     if (queued_.load(std::memory_order_relaxed) == 0) spin_for_work();
+    if (on_idle_ && queued_.load(std::memory_order_relaxed) == 0) on_idle_();
     std::unique_lock lock(mutex_);
     wake_.wait(lock, [this] { return closing_ || !jobs_.empty(); });
     if (jobs_.empty()) return;  // closing and drained

@@ -149,9 +149,12 @@ class blocking_pool {
   /// `nice` added to the process's niceness (Linux: per thread), so that
   /// when cores are short the network threads, which no other thread can
   /// stand in for, run first.
+  /// `on_idle`, if given, runs on a worker that is about to sleep for want
+  /// of work (it may give back what other threads wait for, such as a
+  /// pooled database connection); it must not throw.
   static constexpr std::chrono::nanoseconds default_spin = std::chrono::microseconds(20);
   explicit blocking_pool(std::size_t threads, std::chrono::nanoseconds spin = default_spin,
-                         int nice = 0);
+                         int nice = 0, std::function<void()> on_idle = {});
   /// Joins (see `join`).
   ~blocking_pool();
   blocking_pool(const blocking_pool&) = delete;
@@ -175,6 +178,7 @@ class blocking_pool {
 
   const std::chrono::nanoseconds spin_;
   const int nice_;
+  const std::function<void()> on_idle_;
   std::mutex mutex_;
   std::condition_variable wake_;
   std::deque<detail::job> jobs_;

@@ -37,6 +37,7 @@ class mutation_job final : public write_job {
   }
   void failed(std::exception_ptr error) noexcept override {
     answer_ = answer_for(std::move(error), sink_.describe(), svc_.cfg.debug);
+    failed_ = true;
   }
   void retry() noexcept override {
     effects_ = mutation_effects{};
@@ -50,7 +51,9 @@ class mutation_job final : public write_job {
         // The write is committed: answer it. A stale cache entry expires.
         log_failure("invalidation after commit", e.what());
       }
-    } else if (succeeded_) {
+    } else if (!failed_) {
+      // Its writes are lost, or it never ran (the batch could not begin):
+      // the batch's error is its answer.
       answer_ = answer_for(std::move(why), sink_.describe(), svc_.cfg.debug);
     }
     if (sink_.valid()) sink_.send(std::move(answer_));
@@ -64,6 +67,7 @@ class mutation_job final : public write_job {
   mutation_effects effects_;
   http::response answer_;
   bool succeeded_ = false;
+  bool failed_ = false;  // its own error is its answer
 };
 
 }  // namespace jobs

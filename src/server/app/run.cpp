@@ -38,7 +38,9 @@ int serve(registry& app, const app_options& options) {
   // This thread now serves no requests: its connection goes back to the pool.
   svc.database.release_connection();
 
-  http::blocking_pool pool(svc.cfg.workers, http::blocking_pool::default_spin, svc.cfg.worker_nice);
+  // A worker going to sleep gives its PostgreSQL connection back to the pool.
+  http::blocking_pool pool(svc.cfg.workers, http::blocking_pool::default_spin, svc.cfg.worker_nice,
+                           [&svc] { svc.database.release_connection(); });
   server::write_lane lane(svc.database, std::max<std::size_t>(1, svc.cfg.write_batch));
   server::job_runner runner(svc, pool, lane);
   ws::limits socket_limits;

@@ -25,6 +25,8 @@ struct prepared_context {
   std::shared_ptr<const std::string> body;
   std::string etag;  // with quotes
   bool from_cache = false;
+  /// An error's own headers (Retry-After of a 503 or 429).
+  std::vector<std::pair<std::string, std::string>> error_headers;
 };
 
 /// What a successful mutation made stale, applied once its writes are

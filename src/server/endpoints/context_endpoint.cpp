@@ -46,6 +46,7 @@ http::response respond_with(std::string_view if_none_match, const context_def& c
     add_header(r, "Cache-Control", cache_control(ctx));
   } else {
     add_header(r, "Cache-Control", "no-store");
+    for (const auto& [name, value] : p.error_headers) add_header(r, name, value);
   }
   if (ctx.is_private) add_header(r, "Vary", "Cookie, Authorization");
   add_header(r, "X-Mizan-Cache", std::string(cache_state));
@@ -70,6 +71,7 @@ prepared_context compute(services& svc, const context_def& ctx, const boost::jso
   } catch (const error& e) {
     p.status = e.status();
     p.body = std::make_shared<const std::string>(core::error_body(e));
+    p.error_headers = e.headers();
   } catch (const std::exception& e) {
     auto r =
         internal_error_response(fmt::format("context '{}': {}", ctx.name, e.what()), svc.cfg.debug);

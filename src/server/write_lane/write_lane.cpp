@@ -58,6 +58,12 @@ void write_lane::work() {
   for (;;) {
     {
       std::unique_lock lock(mutex_);
+      if (jobs_.empty() && !closing_) {
+        // Idle: a pooled (PostgreSQL) connection goes to whoever needs one.
+        lock.unlock();
+        database_.release_connection();
+        lock.lock();
+      }
       wake_.wait(lock, [this] { return closing_ || !jobs_.empty(); });
       if (jobs_.empty()) return;  // closing and drained
       while (!jobs_.empty() && batch.size() < max_batch_) {
@@ -93,7 +99,8 @@ void write_lane::run_batch(std::vector<std::unique_ptr<write_job>>& batch) {
         // SQLite may have rolled the whole batch back (SQLITE_FULL, ...):
         // committing what follows would acknowledge writes that are gone.
         if (!conn.transaction_active()) {
-          throw error(errc::unavailable, "The database could not save the change.");
+          throw error(errc::unavailable, "The database could not save the change.")
+              .with_header("Retry-After", "1");
         }
       }
     });
