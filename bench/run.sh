@@ -20,7 +20,8 @@
 #                          instance on PostgreSQL 15 (a throwaway cluster from
 #                          scripts/pg-cluster.sh, sharing the cores with wrk
 #                          and the server); shown as "row@pg" ("" to skip)
-#   BENCH_PG_ENV="MIZAN_WRITE_BATCH=1"  extra settings of that instance
+#   BENCH_PG_ENV="MIZAN_WRITE_BATCH=64"  extra settings of that instance
+#   BENCH_PG_SOCKET=1      reach PostgreSQL by its Unix socket instead of TCP
 #   BENCH_APP_ENV="MIZAN_SESSION_STORE=memory"  extra settings of the application
 # The floor is measured in every round and once more after the last; when
 # those runs differ by more than 15 % the machine was busy, and the script
@@ -110,6 +111,9 @@ for t in $threads_list; do
     # The same application on PostgreSQL, a fresh cluster per thread count.
     pg_dir=$(mktemp -d /tmp/mizan-bench-pg-XXXXXX)
     pg_url=$("$root/scripts/pg-cluster.sh" start "$pg_dir")
+    if [[ -n ${BENCH_PG_SOCKET:-} ]]; then
+      pg_url="postgresql:///mizan?host=$pg_dir&port=$(cat "$pg_dir/port")&user=mizan"
+    fi
     # shellcheck disable=SC2086
     start_todo "$t" ${BENCH_APP_ENV:-} ${BENCH_PG_ENV:-} "MIZAN_DATABASE_URL=$pg_url"
     todo_pid=$pid todo_url=$url
