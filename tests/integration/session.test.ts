@@ -223,6 +223,24 @@ describe('sign-up, login and logout', () => {
     }
   });
 
+  it('a sign-out through one process is seen by the very next request to another sharing the database', async () => {
+    const second = new TodoServer(ctx.server.dataDir);
+    await second.start();
+    try {
+      const { agent } = await signedIn(ctx.server.origin);
+      const other = new Agent(second.origin);
+      for (const [name, value] of agent.jar) other.jar.set(name, value);
+      // Twice: the second read may be answered from what the process
+      // remembers of signed-in sessions (on SQLite).
+      expect((await other.request('/api/mizan/ctx/todos/')).status).toBe(200);
+      expect((await other.request('/api/mizan/ctx/todos/')).status).toBe(200);
+      expect((await agent.call('auth_logout')).status).toBe(200);
+      expectError(await other.request('/api/mizan/ctx/todos/'), 401, 'unauthenticated');
+    } finally {
+      await second.stop();
+    }
+  });
+
   it('a successful sign-in clears the failures before the limit', async () => {
     const { user } = await signedIn(ctx.server.origin);
     const a = new Agent(ctx.server.origin);
