@@ -67,6 +67,25 @@ measure() {
   results+=("$threads|$label|$rps|${BASH_REMATCH[3]}|${BASH_REMATCH[4]}|$(status_kib "$server" VmHWM)|$idle")
 }
 
+# measure_instance THREADS SUFFIX "ROWS" SETTING...: starts another instance of
+# the application with SETTINGs, seeds it, and measures ROWS as "row@SUFFIX".
+measure_instance() {
+  local threads=$1 suffix=$2 rows_here=$3
+  shift 3
+  start_todo "$threads" "$@"
+  local instance_pid=$pid instance_url=$url
+  sleep 0.5
+  local instance_idle
+  instance_idle=$(status_kib "$instance_pid" VmRSS)
+  seed_todo "$instance_url"
+  for ((r = 1; r <= rounds; r++)); do
+    for row in $rows_here; do
+      measure "$threads" "$row" "$instance_pid" "$instance_idle" "$instance_url" "$row@$suffix"
+    done
+  done
+  stop_server "$instance_pid"
+}
+
 echo "bench: $(nproc) cores, $(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)," \
   "Linux $(uname -r), $(c++ --version | head -1)" >&2
 echo "bench: wrk -t$wrk_threads -c$connections -d$duration after a $warmup warm-up;" \
@@ -94,18 +113,8 @@ for t in $threads_list; do
   if [[ -n $normal_rows ]]; then
     # The same application committing without fsync, for comparison.
     # shellcheck disable=SC2086
-    start_todo "$t" ${BENCH_APP_ENV:-} \
+    measure_instance "$t" normal "$normal_rows" ${BENCH_APP_ENV:-} \
       "MIZAN_DATABASE_URL=sqlite:///$work/normal-$t.db?synchronous=normal"
-    todo_pid=$pid todo_url=$url
-    sleep 0.5
-    todo_idle=$(status_kib "$todo_pid" VmRSS)
-    seed_todo "$todo_url"
-    for ((r = 1; r <= rounds; r++)); do
-      for row in $normal_rows; do
-        measure "$t" "$row" "$todo_pid" "$todo_idle" "$todo_url" "$row@normal"
-      done
-    done
-    stop_server "$todo_pid"
   fi
   if [[ -n $pg_rows ]]; then
     # The same application on PostgreSQL, a fresh cluster per thread count.
@@ -115,17 +124,8 @@ for t in $threads_list; do
       pg_url="postgresql:///mizan?host=$pg_dir&port=$(cat "$pg_dir/port")&user=mizan"
     fi
     # shellcheck disable=SC2086
-    start_todo "$t" ${BENCH_APP_ENV:-} ${BENCH_PG_ENV:-} "MIZAN_DATABASE_URL=$pg_url"
-    todo_pid=$pid todo_url=$url
-    sleep 0.5
-    todo_idle=$(status_kib "$todo_pid" VmRSS)
-    seed_todo "$todo_url"
-    for ((r = 1; r <= rounds; r++)); do
-      for row in $pg_rows; do
-        measure "$t" "$row" "$todo_pid" "$todo_idle" "$todo_url" "$row@pg"
-      done
-    done
-    stop_server "$todo_pid"
+    measure_instance "$t" pg "$pg_rows" ${BENCH_APP_ENV:-} ${BENCH_PG_ENV:-} \
+      "MIZAN_DATABASE_URL=$pg_url"
     "$root/scripts/pg-cluster.sh" stop "$pg_dir"
   fi
   measure "$t" floor "$floor_pid" "$floor_idle" "$floor_url"

@@ -181,16 +181,21 @@ void pg_session::send_finished(int sent) {
   }
 }
 
-void pg_session::count_changes(const PGresult* r) noexcept {
-  const std::string_view status = PQcmdStatus(const_cast<PGresult*>(r));
+std::int64_t rows_changed(const PGresult* r) noexcept {
+  auto* result = const_cast<PGresult*>(r);  // libpq's accessors take non-const
+  const std::string_view status = PQcmdStatus(result);
   if (!(status.starts_with("INSERT") || status.starts_with("UPDATE") ||
         status.starts_with("DELETE") || status.starts_with("MERGE"))) {
-    return;
+    return 0;
   }
-  const std::string_view tuples = PQcmdTuples(const_cast<PGresult*>(r));
+  const std::string_view tuples = PQcmdTuples(result);
   std::int64_t n = 0;
   std::from_chars(tuples.data(), tuples.data() + tuples.size(), n);
-  changes_ += n;
+  return n;
+}
+
+void pg_session::count_changes(const PGresult* r) noexcept {
+  changes_ += rows_changed(r);
 }
 
 pg_session::result pg_session::collect(std::string_view sql) {

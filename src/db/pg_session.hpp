@@ -15,6 +15,9 @@
 
 namespace mizan::db::detail {
 
+/// Rows an INSERT, UPDATE, DELETE or MERGE of `r` changed; 0 for anything else.
+std::int64_t rows_changed(const PGresult* r) noexcept;
+
 class pg_session {
  public:
   struct result_clear {

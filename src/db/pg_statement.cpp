@@ -120,15 +120,7 @@ bool pg_statement::step() {
 
 std::int64_t pg_statement::execute() {
   run();
-  const std::string_view status = PQcmdStatus(result_.get());
-  if (!(status.starts_with("INSERT") || status.starts_with("UPDATE") ||
-        status.starts_with("DELETE") || status.starts_with("MERGE"))) {
-    return 0;
-  }
-  const std::string_view tuples = PQcmdTuples(result_.get());
-  std::int64_t n = 0;
-  std::from_chars(tuples.data(), tuples.data() + tuples.size(), n);
-  return n;
+  return rows_changed(result_.get());
 }
 
 int pg_statement::column_count() const noexcept {
