@@ -3,6 +3,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <chrono>
 #include <functional>
 #include <future>
@@ -246,3 +247,42 @@ TEST(PostgresqlFaults, ConnectionLostInATransactionIsUnavailable) {
 }
 
 }  // namespace
+
+// Two transactions that wait for each other's row: PostgreSQL aborts one
+// (deadlock_detected) as db::conflict_error, an unavailable with Retry-After
+// that the server runs again; the other goes on and commits.
+TEST(PostgresqlFaults, DeadlockIsAConflictAndTheOtherSideCommits) {
+  db_test::fresh_database fresh(engine::postgresql);
+  database db(fresh.url());
+  db.exec("create table t(id integer primary key, n integer not null)");
+  db.exec("insert into t values (1, 0), (2, 0)");
+  std::promise<void> first_locked;
+  std::promise<void> second_locked;
+  std::atomic<int> conflicts = 0;
+  std::atomic<int> commits = 0;
+  auto side = [&](int mine, int theirs, std::promise<void>& locked, std::promise<void>& other) {
+    try {
+      db.transaction([&] {
+        db.exec("update t set n = n + 1 where id = ?", mine);
+        locked.set_value();
+        other.get_future().wait();
+        db.exec("update t set n = n + 1 where id = ?", theirs);
+      });
+      ++commits;
+    } catch (const mizan::db::conflict_error& e) {
+      ++conflicts;
+      EXPECT_EQ(e.status(), 503);
+      EXPECT_EQ(e.code(), "unavailable");
+      ASSERT_EQ(e.headers().size(), 1u);
+      EXPECT_EQ(e.headers()[0].first, "Retry-After");
+    }
+  };
+  std::thread a([&] { side(1, 2, first_locked, second_locked); });
+  std::thread b([&] { side(2, 1, second_locked, first_locked); });
+  a.join();
+  b.join();
+  EXPECT_EQ(conflicts, 1);
+  EXPECT_EQ(commits, 1);
+  // The survivor's two increments, nothing of the other's.
+  EXPECT_EQ(db.scalar<std::int64_t>("select sum(n) from t"), 2);
+}
