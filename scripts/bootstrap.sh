@@ -8,12 +8,12 @@ set -euo pipefail
 build_pkgs=(
   build-essential cmake ninja-build pkg-config
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
-  libssl-dev libsqlite3-dev libpq-dev libsodium-dev libxxhash-dev libfmt-dev libcli11-dev
+  libssl-dev libsqlite3-dev libpq-dev libsodium-dev libxxhash-dev libfmt-dev libcli11-dev libhiredis-dev
   nodejs npm
 )
 test_pkgs=(
   libgtest-dev libgmock-dev clang-14 libclang-rt-14-dev clang-format
-  wrk redis-server postgresql-15 libhiredis-dev chromium
+  wrk redis-server postgresql-15 chromium
 )
 
 wanted=("${build_pkgs[@]}")
