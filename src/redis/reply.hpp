@@ -7,6 +7,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace mizan::redis {
@@ -70,6 +71,11 @@ class pipeline {
     const arg list[] = {arg(args)...};
     std::vector<std::string>& command = commands_.emplace_back();
     for (const arg& a : list) command.emplace_back(a.view());
+    return *this;
+  }
+  /// One command whose arguments are counted at run time.
+  pipeline& add_argv(std::vector<std::string> argv) {
+    commands_.push_back(std::move(argv));
     return *this;
   }
   const std::vector<std::vector<std::string>>& commands() const { return commands_; }
