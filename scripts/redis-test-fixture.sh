@@ -43,22 +43,12 @@ stop_now() {  # dir
   rm -rf "$1"
 }
 
-# Servers whose ctest is no longer running (an interrupted run).
-stop_orphans() {
-  [[ $pattern == *'{ctest}'* ]] || return 0
-  local prefix=${pattern%%'{ctest}'*} suffix=${pattern#*'{ctest}'} old pid
-  for old in "$prefix"*"$suffix"; do
-    [[ -d $old ]] || continue
-    pid=${old#"$prefix"}
-    pid=${pid%"$suffix"}
-    [[ $pid =~ ^[0-9]+$ ]] && ! kill -0 "$pid" 2>/dev/null && stop_now "$old"
-  done
-  return 0
-}
+# shellcheck source=scripts/lib/ctest-fixture.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/ctest-fixture.sh"
 
 case $cmd in
   start)
-    stop_orphans
+    stop_orphans "$pattern" stop_now
     stop_now "$dir"
     mkdir -p "$dir"
     dir=$(cd "$dir" && pwd)
