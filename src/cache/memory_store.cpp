@@ -153,8 +153,26 @@ std::optional<cached_response> memory_store::get(std::string_view key) {
   return n.value;
 }
 
+std::atomic<std::uint64_t>& memory_store::purges_of(std::string_view context) noexcept {
+  return purges_[std::hash<std::string_view>{}(context) % purges_.size()];
+}
+
+fill_ticket memory_store::ticket(std::string_view context) {
+  return {generation_.load(), purges_of(context).load()};
+}
+
 void memory_store::put(const std::string& key, entry_meta meta, cached_response value,
                        std::chrono::milliseconds ttl) {
+  store(key, std::move(meta), std::move(value), ttl, nullptr);
+}
+
+void memory_store::put(const std::string& key, entry_meta meta, cached_response value,
+                       std::chrono::milliseconds ttl, const fill_ticket& ticket) {
+  store(key, std::move(meta), std::move(value), ttl, &ticket);
+}
+
+void memory_store::store(const std::string& key, entry_meta meta, cached_response value,
+                         std::chrono::milliseconds ttl, const fill_ticket* ticket) {
   shard& s = shard_for(key);
   if (ttl <= std::chrono::milliseconds::zero()) {
     std::lock_guard lock(s.mutex);
@@ -169,8 +187,14 @@ void memory_store::put(const std::string& key, entry_meta meta, cached_response 
   n.meta = std::move(meta);
   n.value = std::move(value);
   n.expires = now() + ttl;
+  std::atomic<std::uint64_t>& purges = purges_of(n.meta.context);
 
   std::lock_guard lock(s.mutex);
+  // Checked under the shard's lock: a purge counts before it sweeps the
+  // shards, so it either is seen here or sweeps this entry away after.
+  if (ticket && (ticket->generation != generation_.load() || ticket->purges != purges.load())) {
+    return;
+  }
   s.erase_key(key);
   if (n.bytes > s.max_bytes || s.max_entries == 0) return;
   s.insert(fresh);
@@ -178,6 +202,7 @@ void memory_store::put(const std::string& key, entry_meta meta, cached_response 
 }
 
 void memory_store::purge(const params::invalidation_entry& entry) {
+  purges_of(entry.context).fetch_add(1);
   for (std::size_t i = 0; i < shard_count_; ++i) {
     shard& s = shards_[i];
     std::lock_guard lock(s.mutex);
@@ -192,6 +217,7 @@ void memory_store::purge(const params::invalidation_entry& entry) {
 }
 
 void memory_store::clear() {
+  generation_.fetch_add(1);
   for (std::size_t i = 0; i < shard_count_; ++i) {
     std::lock_guard lock(shards_[i].mutex);
     shards_[i].clear();

@@ -3,8 +3,11 @@
 
 #include "cache/store.hpp"
 
+#include <array>
+#include <atomic>
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <memory>
 
@@ -46,6 +49,9 @@ class memory_store final : public store {
            std::chrono::milliseconds ttl) override;
   void purge(const params::invalidation_entry& entry) override;
   void clear() override;
+  fill_ticket ticket(std::string_view context) override;
+  void put(const std::string& key, entry_meta meta, cached_response value,
+           std::chrono::milliseconds ttl, const fill_ticket& ticket) override;
   bool nonblocking() const noexcept override { return true; }
 
   /// Number of entries held, expired ones included until they are dropped.
@@ -60,11 +66,18 @@ class memory_store final : public store {
  private:
   struct shard;
   shard& shard_for(std::string_view key) const noexcept;
+  std::atomic<std::uint64_t>& purges_of(std::string_view context) noexcept;
   std::chrono::steady_clock::time_point now() const;
+  void store(const std::string& key, entry_meta meta, cached_response value,
+             std::chrono::milliseconds ttl, const fill_ticket* ticket);
 
   memory_store_options options_;
   std::size_t shard_count_;
   std::unique_ptr<shard[]> shards_;
+  // Purges per context, counted in slots by the context's hash: two contexts
+  // sharing a slot only make a put() skip now and then.
+  std::array<std::atomic<std::uint64_t>, 256> purges_{};
+  std::atomic<std::uint64_t> generation_{0};
 };
 
 }  // namespace mizan::cache

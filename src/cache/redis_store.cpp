@@ -17,12 +17,16 @@ local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 )";
 
-// KEYS: generation, entry, context set, pair-set registry, pair sets...
-// ARGV: payload, ttl in ms.
+// KEYS: generation, entry, context set, pair-set registry, purge count,
+// pair sets... ARGV: payload, ttl in ms, and the ticket's generation and
+// purge count ('' for an unconditional put).
 const std::string put_lua = std::string(now_lua) + R"(
 local ttl = tonumber(ARGV[2])
 local expires = now + ttl
 local generation = redis.call('GET', KEYS[1]) or '0'
+if ARGV[3] ~= '' and (generation ~= ARGV[3] or (redis.call('GET', KEYS[5]) or '0') ~= ARGV[4]) then
+  return 0
+end
 redis.call('SET', KEYS[2], generation .. ' ' .. ARGV[1], 'PX', ttl)
 local function index(set, member, option)
   redis.call('ZREMRANGEBYSCORE', set, '-inf', now)
@@ -34,33 +38,37 @@ local function index(set, member, option)
   if redis.call('PTTL', set) < ttl then redis.call('PEXPIRE', set, ttl) end
 end
 index(KEYS[3], KEYS[2])
-for i = 5, #KEYS do
+for i = 6, #KEYS do
   index(KEYS[i], KEYS[2])
   index(KEYS[4], KEYS[i], 'GT')
 end
 return 1
 )";
 
-// KEYS: context set, pair sets... Returns the number of entries deleted.
+// KEYS: purge count, context set, pair sets... Returns the number of
+// entries deleted.
 const std::string purge_scoped_lua = std::string(now_lua) + R"(
-for i = 1, #KEYS do redis.call('ZREMRANGEBYSCORE', KEYS[i], '-inf', now) end
+redis.call('INCR', KEYS[1])
+for i = 2, #KEYS do redis.call('ZREMRANGEBYSCORE', KEYS[i], '-inf', now) end
 local members
-if #KEYS == 2 then
-  members = redis.call('ZRANGE', KEYS[2], 0, -1)
+if #KEYS == 3 then
+  members = redis.call('ZRANGE', KEYS[3], 0, -1)
 else
-  members = redis.call('ZINTER', #KEYS - 1, unpack(KEYS, 2))
+  members = redis.call('ZINTER', #KEYS - 2, unpack(KEYS, 3))
 end
 local purged = 0
 for i = 1, #members, 1000 do
   local batch = {unpack(members, i, math.min(i + 999, #members))}
   purged = purged + redis.call('DEL', unpack(batch))
-  for j = 1, #KEYS do redis.call('ZREM', KEYS[j], unpack(batch)) end
+  for j = 2, #KEYS do redis.call('ZREM', KEYS[j], unpack(batch)) end
 end
 return purged
 )";
 
-// KEYS: context set, pair-set registry. Returns the number of entries deleted.
+// KEYS: purge count, context set, pair-set registry. Returns the number of
+// entries deleted.
 constexpr std::string_view purge_whole_lua = R"(
+redis.call('INCR', KEYS[1])
 local function drain(set)
   local deleted = 0
   while true do
@@ -70,8 +78,8 @@ local function drain(set)
     redis.call('ZREMRANGEBYRANK', set, 0, #batch - 1)
   end
 end
-local purged = drain(KEYS[1])
-drain(KEYS[2])
+local purged = drain(KEYS[2])
+drain(KEYS[3])
 return purged
 )";
 
@@ -166,15 +174,21 @@ std::optional<cached_response> parse(std::string_view stored, std::string_view g
 
 std::vector<std::string> put_keys(const std::string& key, const entry_meta& meta) {
   std::vector<std::string> keys;
-  keys.reserve(4 + meta.params.size());
+  keys.reserve(5 + meta.params.size());
   keys.emplace_back(detail::redis_generation_key);
   keys.push_back(key);
   keys.push_back(detail::redis_context_set(meta.context));
   keys.push_back(detail::redis_pair_sets(meta.context));
+  keys.push_back(detail::redis_purge_count(meta.context));
   for (const auto& [name, text] : meta.params) {
     keys.push_back(detail::redis_pair_set(meta.context, name, text));
   }
   return keys;
+}
+
+bool to_number(std::string_view text, std::uint64_t& number) {
+  const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), number);
+  return ec == std::errc() && ptr == text.data() + text.size();
 }
 
 void raise_to(std::atomic<std::uint64_t>& target, std::uint64_t value) {
@@ -208,6 +222,12 @@ std::string redis_pair_sets(std::string_view context) {
   return out;
 }
 
+std::string redis_purge_count(std::string_view context) {
+  std::string out = "mizan:e:";
+  append_sized(out, context);
+  return out;
+}
+
 void add_redis_put(redis::pipeline& commands, const std::string& key, const entry_meta& meta,
                    const cached_response& value, std::chrono::milliseconds ttl) {
   const std::vector<std::string> keys = put_keys(key, meta);
@@ -215,6 +235,8 @@ void add_redis_put(redis::pipeline& commands, const std::string& key, const entr
   command.insert(command.end(), keys.begin(), keys.end());
   command.push_back(payload(value));
   command.push_back(std::to_string(ttl.count()));
+  command.emplace_back();  // unconditional
+  command.emplace_back();
   commands.add_argv(std::move(command));
 }
 
@@ -236,15 +258,55 @@ void redis_store::ensure_fresh(redis::client& c) {
 }
 
 std::optional<cached_response> redis_store::get(std::string_view key) {
+  fill_ticket unused;
+  return read(key, {}, unused);
+}
+
+std::optional<cached_response> redis_store::get(std::string_view key, std::string_view context,
+                                                fill_ticket& ticket) {
+  return read(key, context, ticket);
+}
+
+fill_ticket redis_store::ticket(std::string_view context) {
+  fill_ticket t;
+  read({}, context, t);
+  return t;
+}
+
+// One MGET: the generation, then the entry and the context's purge count when
+// asked for. A ticket that could not be read matches nothing.
+std::optional<cached_response> redis_store::read(std::string_view key, std::string_view context,
+                                                 fill_ticket& ticket) {
+  ticket = unmatched;
   try {
     auto c = redis_.acquire();
     ensure_fresh(*c);
-    const redis::reply r = c->command("MGET", detail::redis_generation_key, key);
-    if (r.type != redis::reply::kind::array || r.elements.size() != 2) return std::nullopt;
+    std::vector<redis::arg> argv{redis::arg("MGET"), redis::arg(detail::redis_generation_key)};
+    if (!key.empty()) argv.emplace_back(key);
+    const std::string count_key =
+        context.empty() ? std::string() : detail::redis_purge_count(context);
+    if (!context.empty()) argv.emplace_back(count_key);
+    const redis::reply r = c->command_argv(argv);
+    if (r.type != redis::reply::kind::array || r.elements.size() != argv.size() - 1) {
+      return std::nullopt;
+    }
     const redis::reply& generation = r.elements[0];
+    const std::string_view generation_text =
+        generation.is_nil() ? std::string_view("0") : std::string_view(generation.str);
+    if (!context.empty()) {
+      const redis::reply& count = r.elements.back();
+      const std::string_view count_text =
+          count.is_nil() ? std::string_view("0") : std::string_view(count.str);
+      fill_ticket read_ticket;
+      if (to_number(generation_text, read_ticket.generation) &&
+          to_number(count_text, read_ticket.purges)) {
+        ticket = read_ticket;
+      }
+    }
+    if (key.empty()) return std::nullopt;
     const redis::reply& stored = r.elements[1];
     if (stored.type != redis::reply::kind::string) return std::nullopt;
-    return parse(stored.str, generation.is_nil() ? std::string_view("0") : generation.str);
+    return parse(stored.str, generation_text);
   } catch (const std::exception&) {
     return std::nullopt;  // fail open: the caller computes
   }
@@ -252,6 +314,18 @@ std::optional<cached_response> redis_store::get(std::string_view key) {
 
 void redis_store::put(const std::string& key, entry_meta meta, cached_response value,
                       std::chrono::milliseconds ttl) {
+  write(key, meta, value, ttl, nullptr);
+}
+
+void redis_store::put(const std::string& key, entry_meta meta, cached_response value,
+                      std::chrono::milliseconds ttl, const fill_ticket& ticket) {
+  if (ticket == unmatched) return;
+  write(key, meta, value, ttl, &ticket);
+}
+
+void redis_store::write(const std::string& key, const entry_meta& meta,
+                        const cached_response& value, std::chrono::milliseconds ttl,
+                        const fill_ticket* ticket) {
   try {
     auto c = redis_.acquire();
     ensure_fresh(*c);
@@ -260,7 +334,9 @@ void redis_store::put(const std::string& key, entry_meta meta, cached_response v
       return;
     }
     const std::string text = payload(value);
-    const redis::arg args[] = {text, ttl.count()};
+    const std::string generation = ticket ? std::to_string(ticket->generation) : std::string();
+    const std::string purges = ticket ? std::to_string(ticket->purges) : std::string();
+    const redis::arg args[] = {text, ttl.count(), generation, purges};
     run(*c, put_script(), put_keys(key, meta), args);
   } catch (const std::exception&) {
     // Fail open: not caching costs a computation later.
@@ -271,7 +347,8 @@ void redis_store::purge(const params::invalidation_entry& entry) {
   try {
     auto c = redis_.acquire();
     ensure_fresh(*c);
-    std::vector<std::string> keys{detail::redis_context_set(entry.context)};
+    std::vector<std::string> keys{detail::redis_purge_count(entry.context),
+                                  detail::redis_context_set(entry.context)};
     redis::reply r;
     if (entry.params.empty()) {
       keys.push_back(detail::redis_pair_sets(entry.context));
@@ -285,6 +362,15 @@ void redis_store::purge(const params::invalidation_entry& entry) {
     if (r.is_error()) lost_.fetch_add(1);
   } catch (const std::exception&) {
     lost_.fetch_add(1);  // the next call that reaches Redis moves the generation
+  }
+}
+
+void redis_store::sync() {
+  try {
+    auto c = redis_.acquire();
+    ensure_fresh(*c);
+  } catch (const std::exception&) {
+    // Still unreachable: the next call tries again.
   }
 }
 

@@ -33,6 +33,9 @@ namespace mizan::cache {
 ///                                with that canonical param pair, same scores
 ///   mizan:p:{n}:{context}        sorted set: the context's pair sets, scored
 ///                                by the expiry of their longest-lived entry
+///   mizan:e:{n}:{context}        the context's purge count (fill_ticket): each
+///                                purge increments it first, and a put() with a
+///                                ticket stores nothing once it moved
 ///
 /// Each put and each purge is one Lua script (EVALSHA, EVAL on NOSCRIPT): one
 /// round trip, atomic. put() prunes the members already expired from the
@@ -77,6 +80,12 @@ class redis_store final : public store {
            std::chrono::milliseconds ttl) override;
   void purge(const params::invalidation_entry& entry) override;
   void clear() override;
+  fill_ticket ticket(std::string_view context) override;
+  std::optional<cached_response> get(std::string_view key, std::string_view context,
+                                     fill_ticket& ticket) override;
+  void put(const std::string& key, entry_meta meta, cached_response value,
+           std::chrono::milliseconds ttl, const fill_ticket& ticket) override;
+  void sync() override;
   bool nonblocking() const noexcept override { return false; }
 
   /// Purges and clears that could not reach Redis so far (for tests and metrics).
@@ -84,6 +93,13 @@ class redis_store final : public store {
 
  private:
   void ensure_fresh(redis::client& c);
+  std::optional<cached_response> read(std::string_view key, std::string_view context,
+                                      fill_ticket& ticket);
+  void write(const std::string& key, const entry_meta& meta, const cached_response& value,
+             std::chrono::milliseconds ttl, const fill_ticket* ticket);
+
+  // What a ticket is when Redis could not be read: no put() matches it.
+  static constexpr fill_ticket unmatched{~std::uint64_t{0}, ~std::uint64_t{0}};
 
   redis::endpoint& redis_;
   std::atomic<std::uint64_t> lost_{0};
@@ -97,6 +113,7 @@ namespace detail {
 std::string redis_context_set(std::string_view context);
 std::string redis_pair_set(std::string_view context, std::string_view name, std::string_view value);
 std::string redis_pair_sets(std::string_view context);
+std::string redis_purge_count(std::string_view context);
 inline constexpr std::string_view redis_generation_key = "mizan:g";
 
 /// Appends to `commands` the EVALSHA that put() runs, so a test or a warm-up

@@ -5,6 +5,7 @@
 #include "params/invalidation.hpp"
 
 #include <chrono>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -31,6 +32,17 @@ struct entry_meta {
   std::string scope;
 };
 
+/// What a cache miss saw of its context before computing the value: put()
+/// stores the value only if no purge of that context (and no clear) came in
+/// between. A value computed from a snapshot older than a commit then never
+/// outlives the purge that followed the commit, even when its put() lands
+/// after that purge.
+struct fill_ticket {
+  std::uint64_t generation = 0;  ///< clears so far
+  std::uint64_t purges = 0;      ///< purges of the context so far
+  bool operator==(const fill_ticket&) const = default;
+};
+
 /// Storage of cached context responses by cache key (cache_key.hpp).
 ///
 /// Implementations are safe to call from any thread. A store may drop any
@@ -48,12 +60,33 @@ class store {
   virtual void put(const std::string& key, entry_meta meta, cached_response value,
                    std::chrono::milliseconds ttl) = 0;
 
+  /// The ticket of `context` now. Take it before the value's snapshot begins.
+  virtual fill_ticket ticket(std::string_view context) = 0;
+
+  /// get(key), with the ticket of `context` taken just before it (one round
+  /// trip on a shared backend).
+  virtual std::optional<cached_response> get(std::string_view key, std::string_view context,
+                                             fill_ticket& ticket) {
+    ticket = this->ticket(context);
+    return get(key);
+  }
+
+  /// put(), unless meta.context was purged (or the store cleared) since
+  /// `ticket` was taken: then nothing is stored.
+  virtual void put(const std::string& key, entry_meta meta, cached_response value,
+                   std::chrono::milliseconds ttl, const fill_ticket& ticket) = 0;
+
   /// Drops the entries `entry` covers (params::matches): every entry of its
   /// context, or those whose params contain the entry's, in every scope.
   virtual void purge(const params::invalidation_entry& entry) = 0;
 
   /// Drops every entry.
   virtual void clear() = 0;
+
+  /// Tells a shared backend what this process could not tell it earlier
+  /// (purges lost while it was unreachable), as the next call would. A no-op
+  /// in memory.
+  virtual void sync() {}
 
   /// True when get() never blocks on I/O, so a network thread may call it
   /// (the in-memory store); a Redis store must be called from workers.

@@ -47,6 +47,7 @@ class server_impl {
  private:
   asio::awaitable<void> accept_loop();
   void begin_shutdown();
+  void on_signal();
   void on_worker_done();
 
   std::shared_ptr<shared_state> shared_;
@@ -55,11 +56,13 @@ class server_impl {
   asio::io_context control_{1};
   tcp::acceptor acceptor_{control_};
   asio::steady_timer grace_{control_};
+  asio::steady_timer drain_{control_};
   asio::signal_set* signals_ = nullptr;
   std::uint16_t port_ = 0;
   std::size_t next_worker_ = 0;
   std::size_t workers_done_ = 0;
   bool shutting_down_ = false;
+  bool draining_ = false;
   bool ran_ = false;
 };
 
@@ -130,7 +133,7 @@ void server_impl::run() {
   asio::signal_set signals(control_, SIGINT, SIGTERM);
   signals_ = &signals;
   signals.async_wait([this](error_code ec, int) {
-    if (!ec) begin_shutdown();
+    if (!ec) on_signal();
   });
   asio::co_spawn(control_, accept_loop(), [](std::exception_ptr e) {
     if (!e) return;
@@ -192,10 +195,31 @@ asio::awaitable<void> server_impl::accept_loop() {
   }
 }
 
+void server_impl::on_signal() {
+  if (draining_ || shared_->config.drain <= std::chrono::milliseconds::zero()) {
+    return begin_shutdown();
+  }
+  draining_ = true;
+  try {
+    shared_->app->draining();
+  } catch (const std::exception& e) {
+    log_line(std::string("handler failed to drain: ") + e.what());
+  }
+  // A second signal stops at once.
+  signals_->async_wait([this](error_code ec, int) {
+    if (!ec) begin_shutdown();
+  });
+  drain_.expires_after(shared_->config.drain);
+  drain_.async_wait([this](error_code ec) {
+    if (!ec) begin_shutdown();
+  });
+}
+
 void server_impl::begin_shutdown() {
   if (shutting_down_) return;
   shutting_down_ = true;
   error_code ec;
+  drain_.cancel();
   acceptor_.close(ec);
   if (signals_) signals_->cancel(ec);
   try {

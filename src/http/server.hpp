@@ -105,6 +105,10 @@ class handler {
   /// close now, or they hold their network thread until the grace period
   /// ends. Called once, from the thread that stops the server.
   virtual void stopping() {}
+  /// SIGTERM or SIGINT arrived and the server drains (server_config::drain):
+  /// it still serves, but a load balancer should stop sending it requests.
+  /// Called once, from the thread that stops the server, before `stopping`.
+  virtual void draining() {}
 };
 
 namespace detail {
@@ -216,7 +220,10 @@ struct server_config {
   std::chrono::milliseconds idle_timeout{60000};   ///< keep-alive wait for the next request
   std::chrono::milliseconds write_timeout{10000};  ///< for writing one response
   std::chrono::milliseconds shutdown_grace{
-      10000};                           ///< in-flight requests allowed to finish on stop
+      10000};  ///< in-flight requests allowed to finish on stop
+  /// After SIGINT or SIGTERM, how long to go on serving (handler::draining)
+  /// before stopping; a second signal stops at once. stop() does not drain.
+  std::chrono::milliseconds drain{0};
   std::size_t max_connections = 10000;  ///< beyond it, new connections are closed at once
   bool access_log = true;               ///< one line per request on stderr
 };

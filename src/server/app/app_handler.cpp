@@ -93,6 +93,14 @@ void app_handler::handle(const http::request& req, http::responder res) {
                                sink.send(session_endpoint(svc_, from));
                              });
     }
+    if (kind == "health" && name.empty()) {
+      // For load balancers: 503 from the moment a drain begins (MIZAN_DRAIN_MS).
+      if (draining_.load(std::memory_order_relaxed)) {
+        return res.send(error_response(
+            error(errc::unavailable, "The server is stopping.").with_header("Retry-After", "1")));
+      }
+      return res.send(json_response(200, std::string(R"({"status":"ok"})")));
+    }
     if (kind == "schema" && name.empty() && svc_.cfg.debug) {
       return res.send(json_response(200, svc_.schema_json));
     }

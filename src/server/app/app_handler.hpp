@@ -7,6 +7,8 @@
 #include "server/app/job_runner.hpp"
 #include "server/app/services.hpp"
 
+#include <atomic>
+
 namespace mizan::server {
 
 class realtime;
@@ -20,11 +22,14 @@ class app_handler final : public http::handler {
   http::upgrade_verdict check_upgrade(const http::request& req) override;
   void upgrade(http::request&& req, http::upgraded connection) override;
   void stopping() override;
+  /// From now on `{prefix}/health/` answers 503.
+  void draining() override { draining_.store(true); }
 
  private:
   services& svc_;
   job_runner& runner_;
   realtime* realtime_;
+  std::atomic<bool> draining_{false};
 };
 
 }  // namespace mizan::server

@@ -4,6 +4,7 @@
 #include "mizan/users.hpp"
 #include "server/app/app_handler.hpp"
 #include "server/app/services.hpp"
+#include "server/cluster/fanout.hpp"
 #include "server/endpoints/responses.hpp"
 #include "server/identity/identity.hpp"
 #include "server/realtime/realtime.hpp"
@@ -50,6 +51,9 @@ int serve(registry& app, const app_options& options) {
   socket_limits.ops_per_second = static_cast<double>(svc.cfg.ws_ops_per_second);
   socket_limits.op_burst = 2 * socket_limits.ops_per_second;
   server::realtime sockets(svc, runner, socket_limits);
+  // With Redis, committed effects go to and come from the other instances.
+  std::optional<server::fanout> cluster;
+  if (svc.redis) cluster.emplace(svc);
   server::app_handler handler(svc, runner, &sockets);
   http::server_config config;
   config.host = svc.cfg.host;
@@ -58,6 +62,7 @@ int serve(registry& app, const app_options& options) {
   config.access_log = svc.cfg.access_log;
   config.max_body_memory = svc.cfg.body_memory;
   config.body_min_rate = svc.cfg.body_min_rate;
+  config.drain = std::chrono::milliseconds(svc.cfg.drain_ms);
   std::optional<http::server> bound;
   try {
     bound.emplace(config, handler);

@@ -1,6 +1,7 @@
 #include "server/app/services.hpp"
 
 #include "cache/memory_store.hpp"
+#include "cache/redis_store.hpp"
 #include "server/registry/schema.hpp"
 
 #include <boost/json/serialize.hpp>
@@ -73,6 +74,11 @@ db::database_options database_defaults(const settings& s) {
   return options;
 }
 
+std::unique_ptr<cache::store> make_cache(const settings& s, redis::endpoint* redis) {
+  if (redis) return std::make_unique<cache::redis_store>(*redis);
+  return std::make_unique<cache::memory_store>(cache::memory_store_options{s.cache_bytes});
+}
+
 }  // namespace
 
 std::span<const db::migration> framework_migrations() {
@@ -86,13 +92,25 @@ services::services(settings s, const registry& reg)
       database(cfg.database_url, database_defaults(cfg)),
       sessions(cfg.session_store == "memory" ? make_memory_session_store()
                                              : make_sqlite_session_store(database)),
-      cache(std::make_unique<cache::memory_store>(cache::memory_store_options{cfg.cache_bytes})),
+      redis(cfg.redis_url.empty()
+                ? nullptr
+                : std::make_unique<redis::endpoint>(redis::parse_url(cfg.redis_url))),
+      cache(make_cache(cfg, redis.get())),
       jwt(make_verifier(cfg)),
       schema_json(boost::json::serialize(schema_of(cat))) {}
 
 void services::apply(const mutation_effects& effects) {
   for (const auto& e : effects.invalidate) cache->purge(e);
   for (const auto& listener : listeners) listener(effects);
+  if (broadcast) broadcast(effects);
+}
+
+void services::apply_remote(const mutation_effects& effects) {
+  for (const auto& listener : listeners) listener(effects);
+}
+
+void services::missed() {
+  for (const auto& listener : missed_listeners) listener();
 }
 
 }  // namespace mizan::server

@@ -7,6 +7,7 @@
 #include "cache/store.hpp"
 #include "mizan/db.hpp"
 #include "params/invalidation.hpp"
+#include "redis/endpoint.hpp"
 #include "server/app/settings.hpp"
 #include "server/identity/identity_services.hpp"
 #include "server/registry/catalog.hpp"
@@ -36,7 +37,8 @@ struct mutation_effects {
   std::optional<std::int64_t> user_id;  ///< the caller's, for private contexts
   /// Other users whose private contexts the function changed (call::affects_user).
   std::vector<std::int64_t> other_users;
-  /// The session the call ended (signed out, or rotated at sign-in); "" for none.
+  /// The session the call ended (signed out, or rotated at sign-in), as its
+  /// session_tag; "" for none.
   std::string ended_session;
   /// A user every session of whom ended (a password change).
   std::optional<std::int64_t> ended_sessions_of;
@@ -62,16 +64,32 @@ class services {
   const catalog cat;
   db::database database;
   std::unique_ptr<session_store> sessions;
+  /// The Redis server of MIZAN_REDIS_URL, or null.
+  std::unique_ptr<redis::endpoint> redis;
+  /// In memory, or on `redis` when there is one.
   std::unique_ptr<cache::store> cache;
   cache::single_flight<prepared_context> flights;
   auth::jwt_verifier jwt;
-  std::vector<invalidation_listener> listeners;  // set up before serving; read-only after
-  const std::string schema_json;                 // served at {prefix}/schema/ in debug mode
+  // Set up before serving; read-only after:
+  /// This process's listeners (the WebSocket push).
+  std::vector<invalidation_listener> listeners;
+  /// Tells the other instances (fanout), after the listeners; may be empty.
+  invalidation_listener broadcast;
+  /// Called when this process may have missed another instance's effects (a
+  /// lost connection to Redis): whatever may be stale must be refetched.
+  std::vector<std::function<void()>> missed_listeners;
+  const std::string schema_json;  // served at {prefix}/schema/ in debug mode
   /// The parts that identity, CSRF, sessions and `mizan::call` use.
   const identity_services identity_view{cfg, allowed_origins, jwt, sessions, database};
 
-  /// Purges the origin cache for the effects' entries and tells every listener.
+  /// Purges the origin cache for the effects' entries, tells every listener,
+  /// then the other instances.
   void apply(const mutation_effects& effects);
+  /// What another instance committed: the shared cache is purged already, so
+  /// only the listeners hear of it.
+  void apply_remote(const mutation_effects& effects);
+  /// Runs the missed listeners.
+  void missed();
   /// `apply` of the entries alone.
   void invalidate(std::vector<params::invalidation_entry> entries,
                   std::optional<std::int64_t> user_id) {

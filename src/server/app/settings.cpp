@@ -1,6 +1,7 @@
 #include "server/app/settings.hpp"
 
 #include "core/crypto.hpp"
+#include "redis/config.hpp"
 
 #include <fmt/format.h>
 
@@ -129,10 +130,16 @@ settings load_settings(const env_lookup& env, const std::string& default_static_
       !s.database_url.starts_with("postgres://")) {
     bad("MIZAN_DATABASE_URL", "must be sqlite:///path or postgresql://user:password@host/dbname");
   }
-  if (env("MIZAN_REDIS_URL")) {
-    bad("MIZAN_REDIS_URL",
-        "the Redis backend is not available in this version; unset it to use memory");
+  if (auto url = env("MIZAN_REDIS_URL")) {
+    try {
+      (void)redis::parse_url(*url);  // its messages never echo the password
+    } catch (const std::invalid_argument& e) {
+      bad("MIZAN_REDIS_URL", e.what());
+    }
+    s.redis_url = *url;
   }
+  if (auto v = env("MIZAN_DRAIN_MS"))
+    s.drain_ms = parse_number<std::size_t>("MIZAN_DRAIN_MS", *v, 0, 600000);
 
   const auto cores = std::max(1u, std::thread::hardware_concurrency());
   s.threads = env("MIZAN_THREADS")

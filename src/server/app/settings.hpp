@@ -24,6 +24,12 @@ struct settings {
   std::string cache_secret;  // cache keys
   std::string mwt_secret;    // MWT
   std::string database_url;
+  /// Shared cache and fan-out between instances (MIZAN_REDIS_URL); "": none.
+  std::string redis_url;
+  /// After SIGTERM, how long the health endpoint says 503 while requests are
+  /// still served, so a load balancer stops sending any before the server
+  /// stops (MIZAN_DRAIN_MS).
+  std::size_t drain_ms = 0;
   std::string data_dir = "./data";
   std::size_t threads = 1;
   std::size_t workers = 2;  ///< worker pool threads (handlers that block)

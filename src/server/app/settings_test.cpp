@@ -87,8 +87,14 @@ TEST(Settings, MalformedSettingsNameTheVariable) {
   EXPECT_EQ(error_of({{"MIZAN_DATA_DIR", d}, {"MIZAN_SECRET_KEY", "short"}})
                 .rfind("MIZAN_SECRET_KEY:", 0),
             0u);
-  EXPECT_EQ(error_of({{"MIZAN_DATA_DIR", d}, {"MIZAN_REDIS_URL", "redis://x"}})
+  EXPECT_EQ(error_of({{"MIZAN_DATA_DIR", d}, {"MIZAN_REDIS_URL", "rediss://x"}})
                 .rfind("MIZAN_REDIS_URL:", 0),
+            0u);
+  const std::string redis_error =
+      error_of({{"MIZAN_DATA_DIR", d}, {"MIZAN_REDIS_URL", "redis://:hunter2@h:99999/0"}});
+  EXPECT_EQ(redis_error.rfind("MIZAN_REDIS_URL:", 0), 0u);
+  EXPECT_EQ(redis_error.find("hunter2"), std::string::npos) << redis_error;
+  EXPECT_EQ(error_of({{"MIZAN_DATA_DIR", d}, {"MIZAN_DRAIN_MS", "-1"}}).rfind("MIZAN_DRAIN_MS:", 0),
             0u);
   EXPECT_EQ(error_of({{"MIZAN_DATA_DIR", d}, {"MIZAN_DATABASE_URL", "mysql://x"}})
                 .rfind("MIZAN_DATABASE_URL:", 0),

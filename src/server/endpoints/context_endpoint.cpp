@@ -85,10 +85,17 @@ bool locally_cacheable(const context_def& ctx) {
   return ctx.ttl_seconds && !ctx.is_private && !ctx.needs_user;
 }
 
+// What the cache said before the snapshot began.
+struct before_snapshot {
+  cache::fill_ticket ticket;
+  bool looked_up = false;  ///< lookup.key was read, and missed
+};
+
 std::optional<http::response> serve_context(services& svc, const caller& from,
                                             const context_def& ctx, context_lookup& lookup,
                                             std::string_view if_none_match,
-                                            const std::function<reply()>& wait) {
+                                            const std::function<reply()>& wait,
+                                            const before_snapshot& seen) {
   detail::call_state state;
   state.services = &svc.identity_view;
   state.caller = &from;
@@ -113,14 +120,17 @@ std::optional<http::response> serve_context(services& svc, const caller& from,
         cache::cache_key(svc.cfg.cache_secret, ctx.name, ctx.rev, lookup.parsed.canonical, scope);
   }
   const std::string& key = lookup.key;
-  if (auto hit = svc.cache->get(key)) {
-    prepared_context p{200, std::move(hit->body), std::move(hit->etag), true};
-    return respond_with(if_none_match, ctx, p, "hit");
+  if (!seen.looked_up) {
+    if (auto hit = svc.cache->get(key)) {
+      prepared_context p{200, std::move(hit->body), std::move(hit->etag), true};
+      return respond_with(if_none_match, ctx, p, "hit");
+    }
   }
   // Concurrent misses for one key compute once; the others wait for it.
   // Every one of them, the leader too, is answered through its reply.
+  const std::string flight = flight_key(key, seen.ticket);
   const bool leader =
-      svc.flights.join(key, [&ctx, if_none_match, send = wait()](const prepared_context* p) {
+      svc.flights.join(flight, [&ctx, if_none_match, send = wait()](const prepared_context* p) {
         send(respond_with(if_none_match, ctx, *p, "miss"));
       });
   if (!leader) return std::nullopt;
@@ -128,13 +138,17 @@ std::optional<http::response> serve_context(services& svc, const caller& from,
   if (p.status == 200) {
     cache::entry_meta meta{ctx.name, params::canonical_pairs(lookup.parsed.params), scope};
     svc.cache->put(key, std::move(meta), cache::cached_response{p.body, p.etag, "application/json"},
-                   std::chrono::seconds(*ctx.ttl_seconds));
+                   std::chrono::seconds(*ctx.ttl_seconds), seen.ticket);
   }
-  svc.flights.complete(key, &p);
+  svc.flights.complete(flight, &p);
   return std::nullopt;
 }
 
 }  // namespace
+
+std::string flight_key(std::string_view key, const cache::fill_ticket& ticket) {
+  return fmt::format("{}#{}.{}", key, ticket.generation, ticket.purges);
+}
 
 context_lookup lookup_context(const services& svc, const context_def& ctx, std::string_view query) {
   context_lookup lookup{params::parse_query(query, ctx.specs), {}};
@@ -159,11 +173,27 @@ std::optional<http::response> context_endpoint(services& svc, const caller& from
                                                const context_def& ctx, context_lookup& lookup,
                                                std::string_view if_none_match,
                                                const std::function<reply()>& wait) {
+  // The cache is asked before the snapshot begins: a commit the snapshot
+  // misses is then purged after the ticket was taken, and the stale value is
+  // not stored. A public entry is looked up in the same round trip, and a hit
+  // needs no database at all.
+  before_snapshot seen;
+  if (ctx.ttl_seconds) {
+    if (!lookup.key.empty()) {
+      if (auto hit = svc.cache->get(lookup.key, ctx.name, seen.ticket)) {
+        prepared_context p{200, std::move(hit->body), std::move(hit->etag), true};
+        return respond_with(if_none_match, ctx, p, "hit");
+      }
+      seen.looked_up = true;
+    } else {
+      seen.ticket = svc.cache->ticket(ctx.name);
+    }
+  }
   // One read snapshot for the session, the user and every bundled function:
   // consistent results, and one SQLite lock cycle instead of one per query.
   std::optional<http::response> answer;
   svc.database.connection().read_transaction(
-      [&] { answer = serve_context(svc, from, ctx, lookup, if_none_match, wait); });
+      [&] { answer = serve_context(svc, from, ctx, lookup, if_none_match, wait, seen); });
   return answer;
 }
 

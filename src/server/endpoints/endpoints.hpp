@@ -54,6 +54,10 @@ struct context_lookup {
   std::string key;  ///< empty until computed
 };
 
+/// The single-flight key of a cache key: requests that arrive after a purge
+/// (a new ticket) do not join a computation that began before it.
+std::string flight_key(std::string_view key, const cache::fill_ticket& ticket);
+
 /// Parses the query of a request for `ctx`. CPU only: fine on a network
 /// thread. Throws `bad_request` (PROTOCOL.md §2).
 context_lookup lookup_context(const services& svc, const context_def& ctx, std::string_view query);

@@ -308,8 +308,9 @@ TEST_F(Endpoints, ConcurrentMissesWaitForOneComputation) {
   // Another request is computing this entry: this one waits and is answered
   // when that computation ends, with what it computed.
   std::vector<std::string> leader_answers;
+  const std::string flight = flight_key(lookup.key, svc_.cache->ticket("board"));
   ASSERT_TRUE(svc_.flights.join(
-      lookup.key, [&](const prepared_context* p) { leader_answers.push_back(*p->body); }));
+      flight, [&](const prepared_context* p) { leader_answers.push_back(*p->body); }));
   std::vector<http::response> later;
   const auto now = context_endpoint(svc_, caller{}, ctx, lookup, "", [&later]() -> reply {
     return [&later](http::response r) { later.push_back(std::move(r)); };
@@ -318,10 +319,32 @@ TEST_F(Endpoints, ConcurrentMissesWaitForOneComputation) {
   EXPECT_TRUE(later.empty());
   prepared_context computed{200, std::make_shared<const std::string>(R"({"board":[]})"), "\"x\"",
                             false};
-  svc_.flights.complete(lookup.key, &computed);
+  svc_.flights.complete(flight, &computed);
   ASSERT_EQ(later.size(), 1u);
   EXPECT_EQ(std::string(later[0].body_view()), R"({"board":[]})");
   EXPECT_EQ(leader_answers.size(), 1u);
+}
+
+TEST_F(Endpoints, AMissAfterAPurgeDoesNotJoinAComputationFromBeforeIt) {
+  const auto& ctx = *svc_.cat.context("board");
+  auto lookup = lookup_context(svc_, ctx, "id=9");
+  // A computation began before a commit that changed the board...
+  const std::string before = flight_key(lookup.key, svc_.cache->ticket("board"));
+  ASSERT_TRUE(svc_.flights.join(before, [](const prepared_context*) {}));
+  svc_.invalidate(std::vector{params::make_entry("board")}, std::nullopt);
+  // ...so a request after the commit computes afresh instead of waiting for it.
+  std::vector<http::response> later;
+  const auto now = context_endpoint(svc_, caller{}, ctx, lookup, "", [&later]() -> reply {
+    return [&later](http::response r) { later.push_back(std::move(r)); };
+  });
+  EXPECT_EQ(later.size(), 1u);
+  prepared_context stale{200, std::make_shared<const std::string>(R"({"board":["old"]})"), "\"o\"",
+                         false};
+  svc_.flights.complete(before, &stale);
+  EXPECT_EQ(later.size(), 1u);
+  ASSERT_FALSE(later.empty());
+  EXPECT_NE(std::string(later[0].body_view()), R"({"board":["old"]})");
+  EXPECT_FALSE(now);
 }
 
 TEST_F(Endpoints, APrivateContextNeedsTheUserAndIsNeverShared) {

@@ -1,6 +1,7 @@
 #include "server/endpoints/mutation_answer.hpp"
 
 #include "server/endpoints/responses.hpp"
+#include "server/identity/identity.hpp"
 #include "server/identity/session_effects.hpp"
 
 namespace mizan::server {
@@ -14,7 +15,7 @@ void finish_mutation(services& svc, const identity& who, const detail::call_stat
   effects.other_users = state.affected_users;
   effects.published = state.published;
   if (state.change != detail::session_change::none && !who.bearer) {
-    effects.ended_session = who.session_id;
+    effects.ended_session = session_tag(who.session_id);
   }
   if (state.end_other_sessions && state.signed_in) effects.ended_sessions_of = state.signed_in->id;
 }

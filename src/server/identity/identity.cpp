@@ -1,5 +1,6 @@
 #include "server/identity/identity.hpp"
 
+#include "core/crypto.hpp"
 #include "mizan/error.hpp"
 #include "mizan/users.hpp"
 #include "server/identity/cookies.hpp"
@@ -9,6 +10,12 @@
 #include <ctime>
 
 namespace mizan::server {
+
+std::string session_tag(std::string_view session_key) {
+  if (session_key.empty()) return {};
+  const auto digest = crypto::sha256(session_key);
+  return crypto::to_hex(digest.data(), 16);
+}
 
 std::int64_t unix_now() {
   return static_cast<std::int64_t>(std::time(nullptr));

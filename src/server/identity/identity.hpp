@@ -35,4 +35,9 @@ bool verify_bearer(const auth::jwt_verifier& jwt, caller& from);
 
 std::int64_t unix_now();
 
+/// What names a session outside the session store (the WebSocket hub, the
+/// messages instances send each other): a digest of its key, so that the key
+/// itself never leaves the store and the cookie. "" for "".
+std::string session_tag(std::string_view session_key);
+
 }  // namespace mizan::server

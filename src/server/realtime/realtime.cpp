@@ -45,6 +45,11 @@ std::atomic<realtime*> running{nullptr};
 realtime::realtime(services& svc, job_runner& runner, ws::limits limits)
     : svc_(svc), runner_(runner), hub_(limits), path_(svc.cfg.api_prefix + "/ws") {
   svc_.listeners.push_back([this](const mutation_effects& effects) { on_committed(effects); });
+  // Invalidations may have been missed: every socket refetches what it shows.
+  svc_.missed_listeners.push_back([this] {
+    static const auto refetch = std::make_shared<const std::string>(R"({"op":"refetch"})");
+    hub_.send(ws::audience::everyone(), refetch);
+  });
   realtime* none = nullptr;
   running.compare_exchange_strong(none, this);
 }
@@ -73,7 +78,15 @@ void realtime::publish(std::string_view channel, std::string_view json) {
 namespace mizan::detail {
 
 void publish_json(std::string_view channel, std::string json) {
-  if (auto* rt = server::running.load()) rt->publish(channel, json);
+  auto* rt = server::running.load();
+  if (!rt) return;
+  rt->publish(channel, json);
+  // Outside a mutation too, the other instances' subscribers hear it.
+  if (const auto& broadcast = rt->svc().broadcast) {
+    server::mutation_effects effects;
+    effects.published.emplace_back(channel, std::move(json));
+    broadcast(effects);
+  }
 }
 
 }  // namespace mizan::detail
@@ -145,7 +158,7 @@ void realtime::upgrade(http::request&& req, http::upgraded connection) {
       svc_.database.connection().read_transaction([&] {
         auto who = resolve_identity(svc_.identity_view, from);
         user = std::move(who.user);
-        session = who.session_id;
+        session = session_tag(who.session_id);
         if (who.session) expires_at = who.session->expires_at;
       });
     } catch (const std::exception&) {
