@@ -137,6 +137,9 @@ export MIZAN_SECRET_KEY MIZAN_CACHE_SECRET MIZAN_MWT_SECRET
 MIZAN_SECRET_KEY=$(secret) MIZAN_CACHE_SECRET=$(secret) MIZAN_MWT_SECRET=$(secret)
 export MIZAN_ALLOWED_ORIGINS=http://127.0.0.1:$lb_port,http://localhost:$lb_port
 export MIZAN_STATIC_DIR=$static
+# On SIGTERM an instance answers its health check 503 for a second first, so
+# HAProxy (checks every 500 ms, two to go DOWN) stops sending it requests.
+export MIZAN_DRAIN_MS=${MIZAN_DRAIN_MS:-1500}
 servers=()
 for ((i = 0; i < count; i++)); do
   port=$((8101 + i))
