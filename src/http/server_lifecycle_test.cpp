@@ -283,5 +283,54 @@ TEST(Lifecycle, SigtermStopsRun) {
   EXPECT_TRUE(server.wait_returned(1s));
 }
 
+// A handler that records draining().
+class draining_handler : public test_handler {
+ public:
+  void draining() override { drained = true; }
+  std::atomic<bool> drained{false};
+};
+
+TEST(Lifecycle, SigtermWithADrainServesOnThenStops) {
+  auto cfg = test_config();
+  cfg.drain = 600ms;
+  draining_handler handler;
+  running_server server(cfg, handler);
+  client c(server.port());
+  ASSERT_TRUE(c.send(get("/echo")));
+  ASSERT_TRUE(c.read_response());
+  const auto start = steady::now();
+  std::raise(SIGTERM);
+  const auto until = steady::now() + 1s;
+  while (!handler.drained && steady::now() < until) std::this_thread::sleep_for(5ms);
+  EXPECT_TRUE(handler.drained);
+  // Still serving, on the kept-alive connection and on a new one.
+  ASSERT_TRUE(c.send(get("/echo")));
+  EXPECT_TRUE(c.read_response());
+  client fresh(server.port());
+  ASSERT_TRUE(fresh.send(get("/echo")));
+  EXPECT_TRUE(fresh.read_response());
+  EXPECT_FALSE(server.returned());
+  EXPECT_TRUE(server.wait_returned(3s));
+  EXPECT_GE(since(start), 550ms);
+}
+
+TEST(Lifecycle, ASecondSignalEndsTheDrainAtOnce) {
+  auto cfg = test_config();
+  cfg.drain = 10s;
+  draining_handler handler;
+  running_server server(cfg, handler);
+  client c(server.port());
+  ASSERT_TRUE(c.send(get("/echo")));
+  ASSERT_TRUE(c.read_response());
+  std::raise(SIGTERM);
+  const auto until = steady::now() + 1s;
+  while (!handler.drained && steady::now() < until) std::this_thread::sleep_for(5ms);
+  ASSERT_TRUE(handler.drained);
+  const auto start = steady::now();
+  std::raise(SIGTERM);
+  EXPECT_TRUE(server.wait_returned(2s));
+  EXPECT_LT(since(start), 2s);
+}
+
 }  // namespace
 }  // namespace mizan::http::test

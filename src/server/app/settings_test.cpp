@@ -63,6 +63,17 @@ TEST(Settings, DefaultsAndGeneratedSecretsPersistPerDataDirectory) {
             a.allowed_origins.end());
 }
 
+TEST(Settings, RedisUrlAndDrain) {
+  temp_dir dir;
+  const std::string d = dir.path.string();
+  const auto s = load({{"MIZAN_DATA_DIR", d},
+                       {"MIZAN_REDIS_URL", "redis://:pw@127.0.0.1:6380/2?command_timeout=250"},
+                       {"MIZAN_DRAIN_MS", "1500"}});
+  EXPECT_EQ(s.redis_url, "redis://:pw@127.0.0.1:6380/2?command_timeout=250");
+  EXPECT_EQ(s.drain_ms, 1500u);
+  EXPECT_EQ(load({{"MIZAN_DATA_DIR", d}}).redis_url, "");
+}
+
 TEST(Settings, MalformedSettingsNameTheVariable) {
   temp_dir dir;
   const auto d = dir.path.string();
