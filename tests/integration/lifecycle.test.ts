@@ -65,6 +65,27 @@ describe('SIGTERM', () => {
   });
 });
 
+describe('health and drain', () => {
+  it('with MIZAN_DRAIN_MS, SIGTERM turns the health check to 503 while requests are still served', async () => {
+    server = await startServer({ MIZAN_DRAIN_MS: '1500' });
+    const health = () => fetch(server!.url('/api/mizan/health/'));
+    const before = await health();
+    expect(before.status).toBe(200);
+    expect(await before.json()).toEqual({ status: 'ok' });
+    const started = Date.now();
+    const exited = server.stop('SIGTERM');
+    await sleep(300);
+    const during = await health();
+    expect(during.status).toBe(503);
+    expect(during.headers.get('retry-after')).toBe('1');
+    expect(((await during.json()) as { error: { code: string } }).error.code).toBe('unavailable');
+    // Everything else is still served during the drain.
+    expect((await fetch(server.url('/api/mizan/session/'))).status).toBe(200);
+    expect(await exited).toEqual({ code: 0, signal: null });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1400);
+  });
+});
+
 describe('kill -9 and restart', () => {
   it('keeps every acknowledged todo and the old session cookie', async () => {
     server = await startServer();
@@ -105,7 +126,9 @@ describe('start-up errors', () => {
     ['MIZAN_BIND', '127.0.0.1:99999'],
     ['MIZAN_THREADS', '0'],
     ['MIZAN_THREADS', 'many'],
-    ['MIZAN_REDIS_URL', 'redis://x'],
+    ['MIZAN_REDIS_URL', 'rediss://x'],
+    ['MIZAN_REDIS_URL', 'redis://x:port'],
+    ['MIZAN_DRAIN_MS', 'soon'],
     ['MIZAN_DEBUG', 'yes'],
     ['MIZAN_SECRET_KEY', 'too short'],
     ['MIZAN_SESSION_STORE', 'files'],
