@@ -8,7 +8,12 @@ import { configDefaults, defineConfig } from 'vitest/config';
 const integration = 'tests/integration/**/*.test.ts';
 const browser = 'tests/e2e/**/*.test.ts';
 /** Fault injection into the PostgreSQL server itself; the scale-out cluster (one shared PostgreSQL). */
-const postgresqlOnly = ['tests/integration/postgres-faults.test.ts', 'tests/integration/cluster-smoke.test.ts'];
+const postgresqlOnly = [
+  'tests/integration/postgres-faults.test.ts',
+  'tests/integration/cluster-smoke.test.ts',
+  'tests/integration/cluster.test.ts',
+  'tests/integration/cluster-faults.test.ts',
+];
 /**
  * What does not depend on the database runs once, on SQLite (README.md says
  * why for each): HTTP framing and hostile bytes, static files, the WebSocket
