@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startCluster as startPgCluster, type PgCluster } from './postgres.js';
+import { startService, type ChildExit } from './child.js';
 import { startRedis, type RedisServer } from './redis.js';
 import { freePort, freshDataDir, todoBin, TodoServer, type ExitInfo } from './server.js';
 
@@ -34,11 +35,9 @@ const max_output_chars = 32 * 1024;
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-const live = new Set<ChildProcess>();
 /** The PostgreSQL clusters of running Clusters: postgres.ts stops only the file's own at exit. */
 const livePg = new Set<PgCluster>();
 process.on('exit', () => {
-  for (const child of live) child.kill('SIGKILL');
   for (const pg of livePg) pg.stop();
 });
 
@@ -100,9 +99,9 @@ function accepting(port: number): Promise<boolean> {
 
 /** HAProxy in the foreground (-db), with a stats socket for the servers' states. */
 class Balancer {
-  private out = '';
+  private readonly out: () => string;
   private readonly child: ChildProcess;
-  private readonly exited: Promise<ExitInfo>;
+  private readonly exited: Promise<ChildExit>;
   readonly statsSocket: string;
 
   /** Writes the config (haproxy.cfg.sh) into `dir`, checks it (`haproxy -c`) and starts HAProxy. */
@@ -112,26 +111,14 @@ class Balancer {
     const args = ['--stats-socket', this.statsSocket, '--check-path', checkPath, String(port), ...servers];
     writeFileSync(cfgFile, execFileSync(cfg_script, args, { encoding: 'utf8' }));
     execFileSync('haproxy', ['-c', '-q', '-f', cfgFile], { encoding: 'utf8' }); // throws with its message
-    const child = spawn('setpriv', ['--pdeathsig', 'SIGKILL', '--', 'haproxy', '-f', cfgFile, '-db'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    this.child = child;
-    live.add(child);
-    this.exited = new Promise((resolve) =>
-      child.once('exit', (code, signal) => {
-        live.delete(child);
-        resolve({ code, signal });
-      }),
-    );
-    const keep = (chunk: Buffer): void => {
-      this.out = (this.out + chunk.toString()).slice(-max_output_chars);
-    };
-    child.stdout!.on('data', keep);
-    child.stderr!.on('data', keep);
+    const service = startService('haproxy', ['-f', cfgFile, '-db'], max_output_chars);
+    this.child = service.child;
+    this.exited = service.exited;
+    this.out = service.output;
   }
 
   output(): string {
-    return `--- haproxy ---\n${this.out}`;
+    return `--- haproxy ---\n${this.out()}`;
   }
 
   get running(): boolean {
@@ -161,7 +148,7 @@ class Balancer {
   }
 
   /** SIGTERM (a hard stop: HAProxy drops its connections) and waits; SIGKILL after 10 s. */
-  async stop(): Promise<ExitInfo> {
+  async stop(): Promise<ChildExit> {
     if (this.running) {
       this.child.kill('SIGTERM');
       const timer = setTimeout(() => this.child.kill('SIGKILL'), 10_000);

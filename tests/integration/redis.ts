@@ -2,29 +2,20 @@
 // test: a free loopback port, its own temporary directory, nothing saved to
 // disk, and the faults the scale-out tests inject (kill, restart on the same
 // port, freeze). Readiness is a PING over a raw socket: no client library.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, type ExitInfo } from './server.js';
+import { startService, type ChildExit } from './child.js';
+import { freePort } from './server.js';
 
 /** How long redis-server may take to answer its first PING. */
 const startup_timeout_ms = 10_000;
 /** How long it may take to exit after SIGTERM (it saves nothing). */
 const stop_timeout_ms = 10_000;
-/** Output kept per stream for failure messages. */
-const max_output_chars = 32 * 1024;
 /** Start attempts on one port: after a kill, the port may be busy for a moment. */
 const bind_attempts = 20;
-
-const live = new Set<ChildProcess>();
-process.on('exit', () => {
-  for (const child of live) {
-    child.kill('SIGCONT'); // a frozen one would otherwise linger stopped
-    child.kill('SIGKILL');
-  }
-});
 
 /** True if a RESP PING to 127.0.0.1:port is answered with +PONG within `timeout_ms`. */
 export function ping(port: number, timeout_ms = 1_000): Promise<boolean> {
@@ -50,8 +41,8 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 /** One redis-server process on a fixed port; restart() keeps the port. */
 export class RedisServer {
   private child: ChildProcess | undefined;
-  private exited: Promise<ExitInfo> = Promise.resolve({ code: null, signal: null });
-  private out = '';
+  private exited: Promise<ChildExit> = Promise.resolve({ code: null, signal: null });
+  private out: () => string = () => '';
   private stopped = false;
 
   constructor(
@@ -78,7 +69,7 @@ export class RedisServer {
 
   /** What the process wrote (stdout and stderr together), for failure messages. */
   output(): string {
-    return `--- redis-server on port ${this.port} ---\n${this.out}`;
+    return `--- redis-server on port ${this.port} ---\n${this.out()}`;
   }
 
   /** Starts the process and waits until it answers PING; retries while the port is busy. */
@@ -86,43 +77,25 @@ export class RedisServer {
     for (let attempt = 1; ; attempt++) {
       const error = await this.startOnce();
       if (error === undefined) return;
-      if (!/Address already in use/.test(this.out) || attempt >= bind_attempts) throw error;
+      if (!/Address already in use/.test(this.out()) || attempt >= bind_attempts) throw error;
       await sleep(250);
     }
   }
 
   /** One attempt: undefined once it answers, else why it did not. */
   private async startOnce(): Promise<Error | undefined> {
-    this.out = '';
     const args = [
       ...['--port', String(this.port), '--bind', '127.0.0.1', '--dir', this.dir],
       ...['--save', '', '--appendonly', 'no', '--daemonize', 'no', '--logfile', ''],
     ];
-    // Dies with this process however it ends: a vitest worker is SIGTERMed, so 'exit' handlers never run.
-    const child = spawn('setpriv', ['--pdeathsig', 'SIGKILL', '--', 'redis-server', ...args], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const service = startService('redis-server', args);
+    const child = service.child;
     this.child = child;
-    live.add(child);
-    this.exited = new Promise((resolve) => {
-      child.once('error', (e) => {
-        this.out += `\n${e.message}`;
-        live.delete(child);
-        resolve({ code: null, signal: null });
-      });
-      child.once('exit', (code, signal) => {
-        live.delete(child);
-        resolve({ code, signal });
-      });
-    });
-    const keep = (chunk: Buffer): void => {
-      this.out = (this.out + chunk.toString()).slice(-max_output_chars);
-    };
-    child.stdout!.on('data', keep);
-    child.stderr!.on('data', keep);
+    this.exited = service.exited;
+    this.out = service.output;
 
     const deadline = Date.now() + startup_timeout_ms;
-    let exit: ExitInfo | undefined;
+    let exit: ChildExit | undefined;
     void this.exited.then((info) => (exit = info));
     while (Date.now() < deadline) {
       if (exit !== undefined) {
