@@ -109,7 +109,9 @@ export function createStore(
   /**
    * Fetches an entry, sharing the fetch in flight unless `restart` (after an
    * invalidation the fetch in flight may predate the change). The promise
-   * settles when the entry's latest fetch does.
+   * settles when the entry's latest fetch does. A failed entry keeps its
+   * error while it refetches, so a view chosen by that error (a sign-in form)
+   * is not torn down and rebuilt by a reconnect.
    */
   const load = (e: Entry, restart = false): Promise<void> => {
     if (e.promise && !restart) return e.promise;
@@ -117,7 +119,7 @@ export function createStore(
     const ctrl = (e.ctrl = new AbortController());
     e.stale = e.fresh = false;
     const s = e.state;
-    set(e, s.data === undefined ? { ...IDLE, status: 'loading', isFetching: true } : { ...s, isFetching: true });
+    set(e, { ...s, status: s.status == 'idle' ? 'loading' : s.status, isFetching: true });
     const headers: Record<string, string> = e.etag ? { 'if-none-match': e.etag } : {};
     const path = `ctx/${e.ctx}/${e.canon && '?' + e.canon}`;
     const done = (state: () => State) => (): Promise<void> | void => {

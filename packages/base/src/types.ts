@@ -49,7 +49,8 @@ interface StateBase {
 /**
  * What an observer shows. `idle`: nothing fetched and nothing in flight;
  * `loading`: first fetch, no data yet; `success`; `error` (the last data, if
- * any, is kept). Background refetches keep the status and set `isFetching`.
+ * any, is kept). Refetches keep the status and set `isFetching`: an `error`
+ * stays until a fetch succeeds.
  * Immutable: a new object for every change, the same object otherwise.
  */
 export type ContextState<T = unknown> =

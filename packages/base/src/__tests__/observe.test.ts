@@ -96,19 +96,22 @@ describe('context observer states', () => {
     expect(s.error?.code).toBe('forbidden');
   });
 
-  it('clears a previous error when loading again without data', async () => {
+  it('keeps an error while loading again, so a view chosen by it does not flicker', async () => {
     let n = 0;
     const again = deferred<Response>();
     const { client } = setup({ 'ctx/todos/': () => (++n == 1 ? fail(403, 'forbidden') : again.promise) });
     const obs = client.observe(todos, {});
-    obs.subscribe(() => {});
+    const seen: string[] = [];
+    obs.subscribe(() => seen.push(obs.getSnapshot().status));
     await flush();
     expect(obs.getSnapshot().status).toBe('error');
+    seen.length = 0;
     void obs.refetch();
-    expect(obs.getSnapshot()).toMatchObject({ status: 'loading', error: undefined, isFetching: true });
+    expect(obs.getSnapshot()).toMatchObject({ status: 'error', error: { code: 'forbidden' }, isFetching: true });
     again.resolve(json({ list_todos: [] }));
     await flush();
-    expect(obs.getSnapshot().status).toBe('success');
+    expect(obs.getSnapshot()).toMatchObject({ status: 'success', error: undefined, isFetching: false });
+    expect(seen).not.toContain('loading');
   });
 });
 
