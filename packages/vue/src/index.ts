@@ -1,4 +1,4 @@
-export { createMizan, mizanKey, provideMizan } from './mizanKey.js';
+export { createMizan, mizanKey, provideMizan, type MizanOptions } from './mizanKey.js';
 export { useMizanClient } from './useMizanClient.js';
 export { useMizanContext, type UseMizanContextResult } from './useMizanContext.js';
 export { useMizanForm, type UseMizanFormResult } from './useMizanForm.js';

@@ -1,5 +1,5 @@
 import type { ChannelRef, MizanError } from '@mizan/base';
-import { onScopeDispose, shallowRef, type Ref } from 'vue';
+import { getCurrentInstance, inject, onScopeDispose, shallowRef, ssrContextKey, type Ref } from 'vue';
 import { useMizanClient } from './useMizanClient.js';
 
 /** What useMizanChannel returns. */
@@ -12,7 +12,8 @@ export interface UseMizanChannelResult {
  * Listens to a channel for the life of the current effect scope (a
  * component's setup): `onMessage` gets each message the server publishes.
  * Needs the client's `websocket` option; the kernel renews the subscription
- * after every reconnect.
+ * after every reconnect. During server rendering it listens to nothing: no
+ * scope is ever disposed there, and a server-side client has no socket.
  *
  * @param ref the channel's descriptor, e.g. the generated `activityChannel`
  * @param onMessage called with each message's data
@@ -23,6 +24,8 @@ export interface UseMizanChannelResult {
  */
 export function useMizanChannel<T>(ref: ChannelRef<T>, onMessage: (message: T) => void): UseMizanChannelResult {
   const error = shallowRef<MizanError>();
-  onScopeDispose(useMizanClient().subscribe(ref, onMessage, (e) => (error.value = e)));
+  const client = useMizanClient();
+  if (getCurrentInstance() && inject(ssrContextKey, null)) return { error };
+  onScopeDispose(client.subscribe(ref, onMessage, (e) => (error.value = e)));
   return { error };
 }

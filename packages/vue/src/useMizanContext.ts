@@ -19,6 +19,7 @@ import {
   type ComputedRef,
   type MaybeRefOrGetter,
 } from 'vue';
+import { mizanOptionsKey } from './mizanKey.js';
 import { useMizanClient } from './useMizanClient.js';
 
 /** What useMizanContext returns: readonly refs over the context's state. */
@@ -39,7 +40,9 @@ export interface UseMizanContextResult<T> {
  * getters: when their values change the observer switches to the new
  * instance. The observer is released in `onScopeDispose`. During server
  * rendering it subscribes to nothing: `onServerPrefetch` loads the data
- * before the component renders.
+ * before the component renders, unless the client was provided with
+ * `serverPrefetch: false`; then the component renders what the client was
+ * seeded with (`ssrData`), and `loading` for the rest.
  *
  * @param ref the context's descriptor, e.g. the generated `todosContext`
  * @param params its params, compared by value (canonical form)
@@ -62,10 +65,12 @@ export function useMizanContext<T, P extends Params>(
   if (getCurrentInstance() && inject(ssrContextKey, null)) {
     // Server rendering: no subscription (nothing would ever release it);
     // load once, then render what the entry holds.
-    onServerPrefetch(async () => {
-      if (toValue(options).enabled != false) await client.load(ref, toValue(params)).catch(() => {});
-      sync();
-    });
+    if (inject(mizanOptionsKey, {}).serverPrefetch != false) {
+      onServerPrefetch(async () => {
+        if (toValue(options).enabled != false) await client.load(ref, toValue(params)).catch(() => {});
+        sync();
+      });
+    }
   } else {
     const unsubscribe = observer.subscribe(sync);
     sync();

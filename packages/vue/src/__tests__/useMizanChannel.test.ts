@@ -1,4 +1,8 @@
+import { createClient } from '@mizan/base';
+import { createSSRApp, defineComponent, h } from 'vue';
+import { renderToString } from 'vue/server-renderer';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { createMizan } from '../mizanKey.js';
 import { useMizanChannel } from '../useMizanChannel.js';
 import { FakeWebSocket, setup } from './setup.js';
 
@@ -22,5 +26,16 @@ describe('useMizanChannel', () => {
     expect(result.error.value).toMatchObject({ code: 'unauthenticated' });
     wrapper.unmount();
     expect(ws.sent.at(-1)).toEqual({ op: 'unsub', id: 'activity', channel: 'activity' });
+  });
+
+  it('listens to nothing during server rendering, where the client has no socket', async () => {
+    const client = createClient({ websocket: false, broadcast: false, fetch: () => Promise.reject(new Error('no')) });
+    const Panel = defineComponent({
+      setup() {
+        const { error } = useMizanChannel(activity, () => {});
+        return () => h('p', error.value ? 'refused' : 'listening');
+      },
+    });
+    expect(await renderToString(createSSRApp(Panel).use(createMizan(client)))).toBe('<p>listening</p>');
   });
 });

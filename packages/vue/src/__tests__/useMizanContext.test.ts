@@ -146,4 +146,22 @@ describe('useMizanContext', () => {
     await new Promise((r) => setTimeout(r, 20));
     expect(browser.calls).toHaveLength(0);
   });
+
+  it('with serverPrefetch: false renders the seeded entries and the others as loading, fetching nothing', async () => {
+    vi.useRealTimers();
+    const net = fakeFetch({ 'ctx/todos/': () => json({ list_todos: [todo(1, 'milk')] }) });
+    const seeded = { 'todo?id=1': { get_todo: todo(1, 'milk') } };
+    const client = createClient({ fetch: net.fetch, ssrData: seeded, websocket: false, broadcast: false });
+    const Page = defineComponent({
+      setup() {
+        const one = useMizanContext(todoContext, { id: 1 });
+        const all = useMizanContext(todosContext, {});
+        return () => h('p', `${one.status.value}:${one.data.value?.get_todo.title} ${all.status.value}`);
+      },
+    });
+    const app = createSSRApp(Page).use(createMizan(client, { serverPrefetch: false }));
+    // `todos` was not seeded (the server's load failed): loading, as the browser's first render.
+    expect(await renderToString(app)).toBe('<p>success:milk loading</p>');
+    expect(net.calls).toHaveLength(0);
+  });
 });
