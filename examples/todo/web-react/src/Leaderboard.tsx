@@ -3,9 +3,9 @@ import { useLeaderboard, useStats } from './api/react';
 /** `1 user`, `2 users`. */
 const count = (n: number, noun: string): string => `${n} ${noun}${n === 1 ? '' : 's'}`;
 
-/** Public data, the same for everyone signed in or not. */
-export function Leaderboard() {
-  const board = useLeaderboard({ limit: 10 });
+/** Public data, the same for everyone signed in or not: the `limit` best and the totals. */
+export function Leaderboard({ limit }: { limit: number }) {
+  const board = useLeaderboard({ limit });
   const stats = useStats();
   return (
     <section aria-labelledby="leaderboard-heading">

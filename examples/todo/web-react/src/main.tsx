@@ -1,19 +1,27 @@
 import { createClient } from '@mizan/base';
 import { MizanProvider } from '@mizan/react';
 import { StrictMode } from 'react';
-import { createRoot } from 'react-dom/client';
+import { createRoot, hydrateRoot } from 'react-dom/client';
 import { App } from './App';
+import { pageOfLocation } from './page';
 import '../../web-shared/style.css';
 
 // Same origin, session cookies and CSRF; `broadcast` shares invalidations and
 // sign-in/out with the user's other tabs; `websocket` hears what other users
-// and devices change (pushed invalidations, the activity channel).
+// and devices change (pushed invalidations, the activity channel). The client
+// is seeded with the data the server rendered the page with
+// (`window.__MIZAN_SSR_DATA__`), so hydrating fetches none of it again.
 const client = createClient({ broadcast: true, websocket: true });
 
-createRoot(document.getElementById('app')!).render(
+const container = document.getElementById('app')!;
+const app = (
   <StrictMode>
     <MizanProvider client={client}>
-      <App />
+      <App page={pageOfLocation()} />
     </MizanProvider>
-  </StrictMode>,
+  </StrictMode>
 );
+// Server markup is an element; the document served without a renderer has
+// none (only, at most, the `<!--app-html-->` placeholder).
+if (container.firstElementChild) hydrateRoot(container, app);
+else createRoot(container).render(app);

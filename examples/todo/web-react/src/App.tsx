@@ -1,0 +1,8 @@
+import { LeaderboardPage } from './LeaderboardPage';
+import type { Page } from './page';
+import { TodosPage } from './TodosPage';
+
+/** The page chosen from the URL (pageOf), the same on the server and in the browser. */
+export function App({ page }: { page: Page }) {
+  return page.name == 'leaderboard' ? <LeaderboardPage limit={page.limit} /> : <TodosPage />;
+}
