@@ -1,12 +1,19 @@
 import { createClient } from '@mizan/base';
 import { createMizan } from '@mizan/vue';
-import { createApp } from 'vue';
+import { createApp, createSSRApp } from 'vue';
 import App from './App.vue';
+import { pageOfLocation } from './page';
 import '../../web-shared/style.css';
 
 // Same origin, session cookies and CSRF; `broadcast` shares invalidations and
 // sign-in/out with the user's other tabs; `websocket` hears what other users
-// and devices change (pushed invalidations, the activity channel).
+// and devices change (pushed invalidations, the activity channel). The client
+// is seeded with the data the server rendered the page with
+// (`window.__MIZAN_SSR_DATA__`), so hydrating fetches none of it again.
 const client = createClient({ broadcast: true, websocket: true });
 
-createApp(App).use(createMizan(client)).mount('#app');
+// Server markup is an element; the document served without a renderer has
+// none (only, at most, the `<!--app-html-->` placeholder).
+const container = document.getElementById('app')!;
+const create = container.firstElementChild ? createSSRApp : createApp;
+create(App, { page: pageOfLocation() }).use(createMizan(client)).mount(container);
