@@ -6,7 +6,7 @@ const source = (pkg: string) => fileURLToPath(new URL(`../../../packages/${pkg}/
 // `npm run dev` talks to a server started apart (scripts/run-todo.sh serves on 8000).
 const api = process.env['MIZAN_DEV_API'] ?? 'http://127.0.0.1:8000';
 
-export default defineConfig({
+export default defineConfig(({ mode, isSsrBuild }) => ({
   plugins: [svelte()],
   resolve: {
     // The workspace packages from source, so no package build is needed first.
@@ -28,4 +28,10 @@ export default defineConfig({
     },
   },
   build: { target: 'es2022' },
-});
+  // The server bundle (`vite build --ssr`) carries its dependencies, so
+  // `node dist-server/entry-server.js` needs no node_modules beside it.
+  ssr: { noExternal: true },
+  // Vite leaves `process.env.NODE_ENV` to the runtime in a server bundle:
+  // fixing it keeps development code out, and `process` unneeded.
+  define: isSsrBuild ? { 'process.env.NODE_ENV': JSON.stringify(mode) } : {},
+}));

@@ -1,5 +1,17 @@
-import { mount } from 'svelte';
+import { createClient } from '@mizan/base';
+import { hydrate, mount } from 'svelte';
 import App from './App.svelte';
+import { pageOfLocation } from './page';
 import '../../web-shared/style.css';
 
-mount(App, { target: document.getElementById('app')! });
+// Same origin, session cookies and CSRF; `broadcast` shares invalidations and
+// sign-in/out with the user's other tabs; `websocket` hears what other users
+// and devices change (pushed invalidations, the activity channel). The client
+// is seeded with the data the server rendered the page with
+// (`window.__MIZAN_SSR_DATA__`), so hydrating fetches none of it again.
+const client = createClient({ broadcast: true, websocket: true });
+
+// Server markup is an element; the document served without a renderer has
+// none (only, at most, the `<!--app-html-->` placeholder).
+const target = document.getElementById('app')!;
+(target.firstElementChild ? hydrate : mount)(App, { target, props: { client, page: pageOfLocation() } });
