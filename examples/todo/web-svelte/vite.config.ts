@@ -32,6 +32,7 @@ export default defineConfig(({ mode, isSsrBuild }) => ({
   // `node dist-server/entry-server.js` needs no node_modules beside it.
   ssr: { noExternal: true },
   // Vite leaves `process.env.NODE_ENV` to the runtime in a server bundle:
-  // fixing it keeps development code out, and `process` unneeded.
-  define: isSsrBuild ? { 'process.env.NODE_ENV': JSON.stringify(mode) } : {},
+  // fixed here (to what the JSX transform and the plugins saw), a production
+  // build carries no development code and needs no `process`.
+  define: isSsrBuild ? { 'process.env.NODE_ENV': JSON.stringify(process.env['NODE_ENV'] || mode) } : {},
 }));
