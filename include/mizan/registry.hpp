@@ -8,6 +8,7 @@
 #include "mizan/detail/encode.hpp"
 #include "mizan/detail/function_def.hpp"
 #include "mizan/detail/type_info.hpp"
+#include "mizan/page.hpp"
 #include "mizan/response.hpp"
 #include "mizan/rules.hpp"
 
@@ -278,6 +279,17 @@ class registry {
     return channel_builder(def);
   }
 
+  /// Registers page `name` at `route` (typed segments as for `route()`,
+  /// e.g. "/todos/{id:int}/"), rendered on the server from the contexts its
+  /// builder names:
+  ///   app.page("leaderboard_page", "/leaderboard/").context(leaderboard, {{"limit", 10}});
+  page_builder page(std::string name, std::string route) {
+    auto& def = pages_.emplace_back();
+    def.name = std::move(name);
+    def.route = std::move(route);
+    return page_builder(def);
+  }
+
   /// A function registered earlier, so that the application can declare what
   /// else it changes: `app.function("auth_signup").affects(stats)`. Throws
   /// std::logic_error, naming it, when no function has that name.
@@ -285,6 +297,7 @@ class registry {
 
   const std::deque<detail::function_def>& functions() const { return functions_; }
   const std::deque<detail::channel_def>& channels() const { return channels_; }
+  const std::deque<detail::page_def>& pages() const { return pages_; }
   const detail::type_table& types() const { return types_; }
 
  private:
@@ -294,6 +307,7 @@ class registry {
 
   std::deque<detail::function_def> functions_;
   std::deque<detail::channel_def> channels_;
+  std::deque<detail::page_def> pages_;
   detail::type_table types_;
 };
 

@@ -231,6 +231,18 @@ void register_functions(mizan::registry& app) {
       .affects(stats)
       .affects(leaderboard_ctx)
       .auth(auth_level::user);
+
+  // Server-rendered pages (MIZAN_SSR_BUNDLE): their data is inlined, so the
+  // front end shows it without asking. The todo page's document depends on
+  // who asks (todos is private); the leaderboard's is public and cached,
+  // and `?limit=` picks the number of rows.
+  app.page("todo_page", "/")
+      .context(todos)
+      .context(leaderboard_ctx, {{"limit", 10}})
+      .context(stats);
+  app.page("leaderboard_page", "/leaderboard/")
+      .context(leaderboard_ctx, {{"limit", 10}})
+      .context(stats);
 }
 
 const std::vector<mizan::db::migration>& migrations() {

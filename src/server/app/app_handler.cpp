@@ -5,6 +5,7 @@
 #include "server/endpoints/endpoints.hpp"
 #include "server/endpoints/responses.hpp"
 #include "server/identity/identity.hpp"
+#include "server/pages/page_endpoint.hpp"
 
 #include <boost/json/serialize.hpp>
 
@@ -124,8 +125,35 @@ void app_handler::handle(const http::request& req, http::responder res) {
           return view_endpoint(svc_, from, m, req.query(), req.body, effects);
         });
   }
+  if (!svc_.pages.pages().empty()) {
+    if (auto page = svc_.pages.match(path)) return handle_page(req, std::move(res), *page);
+  }
   runner_.offload(http_sink{&req, std::move(res)},
                   [this, &req](http_sink& sink) { sink.send(static_endpoint(svc_.cfg, req)); });
+}
+
+void app_handler::handle_page(const http::request& req, http::responder res, page_match& page) {
+  if (req.method != "GET" && req.method != "HEAD") {
+    return res.send(error_response(
+        error(errc::method_not_allowed, "Use GET.").with_header("Allow", "GET, HEAD")));
+  }
+  caller from = caller_of(req);
+  if (!verify_bearer(svc_.jwt, from)) {
+    return res.send(error_response(error(errc::unauthenticated, "Invalid or expired token.")));
+  }
+  const auto* if_none_match = req.find("If-None-Match");
+  const std::string_view etags = if_none_match ? std::string_view(*if_none_match) : "";
+  try {
+    if (auto hit = page_fast_path(svc_, page, req.path(), req.query(), etags)) {
+      return res.send(std::move(*hit));
+    }
+  } catch (const error& e) {
+    return res.send(error_response(e));
+  }
+  runner_.offload(http_sink{&req, std::move(res)},
+                  [this, &req, from, etags, m = std::move(page)](http_sink& sink) {
+                    sink.send(page_endpoint(svc_, from, m, req.path(), req.query(), etags));
+                  });
 }
 
 }  // namespace mizan::server

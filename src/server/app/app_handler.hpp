@@ -6,6 +6,7 @@
 #include "http/server.hpp"
 #include "server/app/job_runner.hpp"
 #include "server/app/services.hpp"
+#include "server/pages/page_catalog.hpp"
 
 #include <atomic>
 
@@ -26,6 +27,8 @@ class app_handler final : public http::handler {
   void draining() override { draining_.store(true); }
 
  private:
+  void handle_page(const http::request& req, http::responder res, page_match& page);
+
   services& svc_;
   job_runner& runner_;
   realtime* realtime_;

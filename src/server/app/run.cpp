@@ -9,6 +9,9 @@
 #include "server/identity/identity.hpp"
 #include "server/realtime/realtime.hpp"
 #include "server/registry/schema.hpp"
+#include "ssr/renderer_pool.hpp"
+
+#include "http/log.hpp"
 
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
@@ -29,6 +32,21 @@ void migrate_all(db::database& database, const app_options& options) {
                                  server::framework_migrations().end());
   all.insert(all.end(), options.migrations.begin(), options.migrations.end());
   db::migrate(database, all);
+}
+
+/// The Node.js renderers of MIZAN_SSR_BUNDLE, started now so that they are
+/// ready by the first page request; none without it.
+std::shared_ptr<ssr::renderer_pool> start_renderers(const server::settings& cfg) {
+  if (cfg.ssr_bundle.empty()) return nullptr;
+  ssr::pool_options o;
+  o.node = cfg.node_binary;
+  o.bundle = cfg.ssr_bundle;
+  o.processes = cfg.ssr_processes;
+  o.timeout = cfg.ssr_timeout;
+  o.memory_mb = cfg.ssr_memory_mb;
+  o.watch_bundle = cfg.debug;  // a rebuilt bundle is picked up without a restart
+  o.log = [](std::string_view line) { http::detail::log_line(line); };
+  return std::make_shared<ssr::renderer_pool>(std::move(o));
 }
 
 int serve(registry& app, const app_options& options) {
@@ -54,6 +72,7 @@ int serve(registry& app, const app_options& options) {
   // With Redis, committed effects go to and come from the other instances.
   std::optional<server::fanout> cluster;
   if (svc.redis) cluster.emplace(svc);
+  svc.renderers = start_renderers(svc.cfg);
   server::app_handler handler(svc, runner, &sockets);
   http::server_config config;
   config.host = svc.cfg.host;

@@ -89,6 +89,7 @@ services::services(settings s, const registry& reg)
     : cfg(std::move(s)),
       allowed_origins(cfg.allowed_origins),
       cat(reg, cfg.api_prefix),
+      pages(reg, cat),
       database(cfg.database_url, database_defaults(cfg)),
       sessions(cfg.session_store == "memory" ? make_memory_session_store()
                                              : make_sqlite_session_store(database)),
@@ -97,6 +98,7 @@ services::services(settings s, const registry& reg)
                 : std::make_unique<redis::endpoint>(redis::parse_url(cfg.redis_url))),
       cache(make_cache(cfg, redis.get())),
       jwt(make_verifier(cfg)),
+      page_html(cfg.static_dir, cfg.debug),
       schema_json(boost::json::serialize(schema_of(cat))) {}
 
 void services::apply(const mutation_effects& effects) {

@@ -10,6 +10,8 @@
 #include "redis/endpoint.hpp"
 #include "server/app/settings.hpp"
 #include "server/identity/identity_services.hpp"
+#include "server/pages/page_catalog.hpp"
+#include "server/pages/page_document.hpp"
 #include "server/registry/catalog.hpp"
 #include "server/sessions/session_store.hpp"
 
@@ -17,6 +19,10 @@
 #include <memory>
 #include <span>
 #include <vector>
+
+namespace mizan::ssr {
+class renderer_pool;
+}
 
 namespace mizan::server {
 
@@ -62,6 +68,8 @@ class services {
   /// Set before serving; read-only after.
   std::vector<std::string> allowed_origins;
   const catalog cat;
+  /// The registered pages (include/mizan/page.hpp).
+  const page_catalog pages;
   db::database database;
   std::unique_ptr<session_store> sessions;
   /// The Redis server of MIZAN_REDIS_URL, or null.
@@ -70,6 +78,11 @@ class services {
   std::unique_ptr<cache::store> cache;
   cache::single_flight<prepared_context> flights;
   auth::jwt_verifier jwt;
+  /// The document pages are rendered into: index.html of the static directory.
+  page_template_source page_html;
+  /// The server-side renderers (MIZAN_SSR_BUNDLE); null: pages carry their
+  /// data and no markup. Set before serving.
+  std::shared_ptr<ssr::renderer_pool> renderers;
   // Set up before serving; read-only after:
   /// This process's listeners (the WebSocket push).
   std::vector<invalidation_listener> listeners;

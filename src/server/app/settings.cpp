@@ -213,6 +213,29 @@ settings load_settings(const env_lookup& env, const std::string& default_static_
     bad("MIZAN_STATIC_DIR", fmt::format("'{}' is not a directory", s.static_dir));
   }
 
+  if (auto path = env("MIZAN_SSR_BUNDLE")) {
+    std::error_code ec;
+    if (!fs::is_regular_file(*path, ec)) {
+      bad("MIZAN_SSR_BUNDLE",
+          fmt::format("'{}' is not a file (build the front end's server entry)", *path));
+    }
+    s.ssr_bundle = fs::absolute(*path).string();
+  }
+  s.ssr_processes =
+      env("MIZAN_SSR_PROCESSES")
+          ? parse_number<std::size_t>("MIZAN_SSR_PROCESSES", *env("MIZAN_SSR_PROCESSES"), 1, 256)
+          : cores;
+  if (auto v = env("MIZAN_SSR_TIMEOUT_MS")) {
+    s.ssr_timeout = std::chrono::milliseconds(
+        parse_number<std::size_t>("MIZAN_SSR_TIMEOUT_MS", *v, 10, 600000));
+  }
+  if (auto v = env("MIZAN_SSR_MEMORY_MB"))
+    s.ssr_memory_mb = parse_number<std::size_t>("MIZAN_SSR_MEMORY_MB", *v, 32, 1u << 20);
+  if (auto v = env("MIZAN_NODE")) {
+    if (v->empty()) bad("MIZAN_NODE", "is empty");
+    s.node_binary = *v;
+  }
+
   if (auto path = env("MIZAN_JWT_PUBLIC_KEY_FILE")) {
     std::ifstream in(*path);
     if (!in) bad("MIZAN_JWT_PUBLIC_KEY_FILE", fmt::format("cannot read '{}'", *path));

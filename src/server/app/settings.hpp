@@ -2,6 +2,7 @@
 // (PROTOCOL.md §10). Invalid settings stop start-up with a `config_error`.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -39,6 +40,14 @@ struct settings {
   bool origins_follow_port = false;  // defaults: recomputed once the port is bound
   std::string api_prefix = "/api/mizan";
   std::string static_dir;
+  /// Server-side rendering (MIZAN_SSR_*): the front end's server entry
+  /// (absolute; "": pages are sent without markup), how many Node.js
+  /// renderers run it, one render's deadline, and each renderer's memory.
+  std::string ssr_bundle;
+  std::size_t ssr_processes = 1;
+  std::chrono::milliseconds ssr_timeout{2000};
+  std::size_t ssr_memory_mb = 512;
+  std::string node_binary = "node";  ///< MIZAN_NODE
   bool secure_cookies = false;
   bool access_log = true;
   std::string session_store = "database";  // or "memory"

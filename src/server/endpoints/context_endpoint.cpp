@@ -16,19 +16,6 @@
 namespace mizan::server {
 namespace {
 
-bool etag_matches(std::string_view list, std::string_view etag) {
-  while (!list.empty()) {
-    const auto comma = list.find(',');
-    auto item = list.substr(0, comma);
-    list = comma == std::string_view::npos ? std::string_view{} : list.substr(comma + 1);
-    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
-    while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
-    if (item.starts_with("W/")) item.remove_prefix(2);
-    if (item == "*" || item == etag) return true;
-  }
-  return false;
-}
-
 std::string cache_control(const context_def& ctx) {
   const char* visibility = ctx.is_private ? "private" : "public";
   if (!ctx.ttl_seconds) return ctx.is_private ? "private, no-store" : "no-store";

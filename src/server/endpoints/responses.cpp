@@ -13,6 +13,19 @@ void add_header(http::response& r, std::string name, std::string value) {
   r.headers.push_back({std::move(name), std::move(value)});
 }
 
+bool etag_matches(std::string_view list, std::string_view etag) {
+  while (!list.empty()) {
+    const auto comma = list.find(',');
+    auto item = list.substr(0, comma);
+    list = comma == std::string_view::npos ? std::string_view{} : list.substr(comma + 1);
+    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
+    while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
+    if (item.starts_with("W/")) item.remove_prefix(2);
+    if (item == "*" || item == etag) return true;
+  }
+  return false;
+}
+
 http::response json_response(int status, std::string body) {
   http::response r;
   r.status = status;

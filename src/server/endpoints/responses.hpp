@@ -21,6 +21,10 @@ http::response json_response(int status, std::string body);
 
 void add_header(http::response& r, std::string name, std::string value);
 
+/// True when the If-None-Match header `list` names `etag` (or is `*`);
+/// weak validators match their strong form.
+bool etag_matches(std::string_view list, std::string_view etag);
+
 /// Logs an unexpected failure with its cause (stderr).
 void log_failure(std::string_view where, std::string_view what);
 

@@ -139,7 +139,7 @@ boost::json::value schema_of(const catalog& cat) {
 
 boost::json::value manifest_of(const catalog& cat) {
   const std::string prefix = cat.api_prefix();
-  boost::json::array contexts, mutations, routes;
+  boost::json::array contexts, mutations, routes, pages;
   for (const auto& [name, ctx] : cat.contexts()) {
     contexts.push_back(boost::json::object{{"name", name},
                                            {"path", prefix + "/ctx/" + name + "/"},
@@ -165,12 +165,22 @@ boost::json::value manifest_of(const catalog& cat) {
                                          {"function", r.function->name},
                                          {"affects", affects_json(cat, *r.function)}});
   }
+  // Server-rendered documents: their privacy and lifetime follow their contexts.
+  for (const auto& p : cat.functions().pages()) {
+    boost::json::array needs;
+    for (const auto& pc : p.contexts) {
+      needs.push_back(boost::json::object{{"context", pc.context}, {"defaults", pc.defaults}});
+    }
+    pages.push_back(
+        boost::json::object{{"name", p.name}, {"route", p.route}, {"contexts", std::move(needs)}});
+  }
   return boost::json::object{
       {"mizan_manifest", 1},
       {"prefix", prefix},
       {"contexts", std::move(contexts)},
       {"mutations", std::move(mutations)},
       {"routes", std::move(routes)},
+      {"pages", std::move(pages)},
       {"cache_key",
        boost::json::object{
            {"key", "mizan:c:{context}:{hex}"},

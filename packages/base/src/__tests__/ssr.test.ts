@@ -1,7 +1,9 @@
+import { readFileSync } from 'node:fs';
 import { runInNewContext } from 'node:vm';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createClient } from '../createClient.js';
 import { ssrScript } from '../ssrScript.js';
+import type { SSRData } from '../types.js';
 import { fakeFetch, flush, json, tick } from './fakes.js';
 
 beforeEach(() => vi.useFakeTimers());
@@ -94,5 +96,17 @@ describe('ssrScript', () => {
   it('adds a CSP nonce, dropping characters that could leave the attribute', () => {
     expect(ssrScript({}, 'abc+/=')).toBe('<script nonce="abc+/=">window.__MIZAN_SSR_DATA__={}</script>');
     expect(ssrScript({}, '"><x')).toBe('<script nonce="x">window.__MIZAN_SSR_DATA__={}</script>');
+  });
+});
+
+// The server writes the same element from the data's JSON text
+// (tests/vectors/ssr_script.json; src/server/pages/page_document_test.cpp).
+describe('ssrScript against tests/vectors/ssr_script.json', () => {
+  const file = new URL('../../../../tests/vectors/ssr_script.json', import.meta.url);
+  const vectors = JSON.parse(readFileSync(file, 'utf8')) as { json: string; script: string }[];
+
+  it('writes the bytes the C++ server writes, for hostile strings too', () => {
+    expect(vectors.length).toBeGreaterThan(10);
+    for (const { json, script } of vectors) expect(ssrScript(JSON.parse(json) as SSRData), json).toBe(script);
   });
 });
