@@ -229,7 +229,7 @@ printf '%s\n' "${results[@]}" | awk -F'|' -v stale="$(field stale_reads)" '
     lo = floor_run[1] < floor_run[floors] ? floor_run[1] : floor_run[floors]
     hi = floor_run[1] < floor_run[floors] ? floor_run[floors] : floor_run[1]
     printf "\nfloor: %d req/s first, %d req/s last (the ratios use their mean)%s\n", floor_run[1],
-      floor_run[floors], hi > 1.15 * lo ? " -- busy machine: re-run" : ""
+      floor_run[floors], (hi > 1.15 * lo ? " -- busy machine: re-run" : "")
     printf "\n| row | req/s | p50 | p99 | × floor | target |\n|---|--:|--:|--:|--:|---|\n"
     for (i = 1; i <= out; i++) printf "| %s | %s | %s | %s | %s | %s |\n", row[i], c1[i], c2[i], c3[i], c4[i], c5[i]
   }'

@@ -37,7 +37,7 @@ END {
     if (row[i] == "floor") {
       name[i] = "plaintext floor"; target[i] = "-"
       notes = notes sprintf("floor at %s thread(s): %d to %d req/s over %d runs%s\n", t, lo[k],
-        hi[k], split(rps[k], tmp, " "), hi[k] > 1.15 * lo[k] ? " -- busy machine: re-run" : "")
+        hi[k], split(rps[k], tmp, " "), (hi[k] > 1.15 * lo[k] ? " -- busy machine: re-run" : ""))
     } else {
       name[i] = row[i]
       # Judged on the ratio as printed, so that the two never disagree.

@@ -3,8 +3,9 @@
 # the in-memory cache. Installs what it needs first.
 #
 # MIZAN_WEB chooses the front end it serves: react (default), vue, svelte
-# (examples/todo/web-*, built with Vite), or plain (the framework-free page in
-# examples/todo/server/public, nothing to build). Extra arguments go to the
+# (examples/todo/web-*, built with Vite, its pages rendered on the server by
+# Node.js from dist-server/entry-server.js), or plain (the framework-free page
+# in examples/todo/server/public, nothing to build). Extra arguments go to the
 # application, e.g. `scripts/run-todo.sh schema > schema.json`: everything
 # the script itself prints (installing, building) goes to standard error, so
 # standard output is the application's own.
@@ -32,8 +33,10 @@ if [[ $# -eq 0 || "$1" == serve ]]; then
     if [[ ! -f node_modules/.package-lock.json || package-lock.json -nt node_modules/.package-lock.json ]]; then
       npm install --no-audit --no-fund --loglevel=error >&2
     fi
+    # The client (dist/) and the server entry (dist-server/).
     npm run build --workspace "examples/todo/web-$web" >&2
     static="$PWD/examples/todo/web-$web/dist"
+    export MIZAN_SSR_BUNDLE="${MIZAN_SSR_BUNDLE:-$PWD/examples/todo/web-$web/dist-server/entry-server.js}"
   fi
   export MIZAN_STATIC_DIR="$static"
   echo "run-todo: the $web front end, from $static" >&2

@@ -13,6 +13,7 @@
 #include <boost/json/serialize.hpp>
 #include <boost/json/string.hpp>
 
+#include <atomic>
 #include <future>
 #include <span>
 
@@ -75,6 +76,26 @@ std::string page_cache_key(const services& svc, const page_entry& page, const pa
   for (const auto& etag : etags) message.append(1, '\n').append(etag);
   return fmt::format("mizan:p:{}:{}", page.def->name,
                      crypto::to_hex(crypto::hmac_sha256(svc.cfg.cache_secret, message)));
+}
+
+/// Logs a render that fell back to a document without markup: at most one
+/// line a second, with how many others there were, so that a renderer outage
+/// under load does not flood the log.
+void log_fallback(const page_entry& page, const ssr::render_result& result) {
+  static std::atomic<std::int64_t> last_second{0};
+  static std::atomic<std::uint64_t> unlogged{0};
+  const auto now = std::chrono::duration_cast<std::chrono::seconds>(
+                       std::chrono::steady_clock::now().time_since_epoch())
+                       .count();
+  auto last = last_second.load(std::memory_order_relaxed);
+  if (last == now || !last_second.compare_exchange_strong(last, now)) {
+    unlogged.fetch_add(1, std::memory_order_relaxed);
+    return;
+  }
+  const auto others = unlogged.exchange(0, std::memory_order_relaxed);
+  log_failure(fmt::format("page '{}' sent without markup", page.def->name),
+              fmt::format("{}: {}{}", ssr::to_string(result.failure), result.detail,
+                          others ? fmt::format(" (and {} more since the last line)", others) : ""));
 }
 
 std::string page_cache_context(const page_entry& page) {
@@ -188,8 +209,8 @@ http::response page_endpoint(services& svc, const caller& from, const page_match
                                         std::chrono::steady_clock::now() + svc.cfg.ssr_timeout);
     if (result.page) {
       markup = std::move(result.page);
-    } else if (result.failure != ssr::render_failure::unavailable) {
-      log_failure(fmt::format("page '{}'", page.def->name), result.detail);
+    } else {
+      log_fallback(page, result);
     }
   }
   const std::string script = ssr_data_script(data_json);

@@ -1,0 +1,154 @@
+#!/usr/bin/env bash
+# The server-side rendering benchmark (bench/README.md, "Server-side
+# rendering"): in one run, one table of
+#   plaintext floor              the bare Beast server, as bench/run.sh measures it
+#   page / (FW, uncached)        the signed-in todo page of bench/seed.mjs's
+#                                reader (20 todos, a 10-row leaderboard, the
+#                                public counts): private, so every request runs
+#                                its three contexts and one render in Node.js
+#   page /leaderboard/ (FW, cached)
+#                                the public leaderboard page, from the cache
+# for FW = react, vue and svelte, with req/s, p50, p99 and the ratio to the
+# floor. Every answer must be a server render: the server logs each page sent
+# without markup (bench: "fallbacks"), and a row with any is marked.
+# Not part of the test suite; about 3 minutes with the defaults.
+#
+# Environment (all optional):
+#   BENCH_THREADS=1          network threads of every server
+#   BENCH_DURATION=10s       measured wrk run per row, after BENCH_WARMUP=2s
+#   BENCH_CONNECTIONS=64     wrk connections; BENCH_WRK_THREADS=1 wrk threads
+#   BENCH_SSR_PROCESSES=     renderers (MIZAN_SSR_PROCESSES; default: cores)
+#   BENCH_FRAMEWORKS="react vue svelte"
+#   BENCH_SKIP_BUILD=1       use build/release and the front ends' builds as they are
+#   BENCH_APP_ENV="MIZAN_WORKERS=4"  extra settings of every server
+set -euo pipefail
+
+# shellcheck source=bench/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+threads=${BENCH_THREADS:-1}
+duration=${BENCH_DURATION:-10s}
+warmup=${BENCH_WARMUP:-2s}
+frameworks=${BENCH_FRAMEWORKS:-react vue svelte}
+
+for tool in wrk node npm curl; do
+  command -v "$tool" >/dev/null || die "$tool is not installed (scripts/bootstrap.sh --test)"
+done
+if [[ -z ${BENCH_SKIP_BUILD:-} ]]; then
+  echo "bench: building todo, mizan_bench_floor and the front ends" >&2
+  (
+    cd "$root"
+    [[ -f $build/CMakeCache.txt ]] || cmake --preset release -DMIZAN_WERROR=OFF
+    flock /tmp/mizan-build.lock cmake --build --preset release -j "${BENCH_JOBS:-2}" \
+      --target todo mizan_bench_floor
+    for fw in $frameworks; do npm run build --workspace "examples/todo/web-$fw"; done
+  ) >"$work/build.log" 2>&1 || { tail -30 "$work/build.log" >&2; die "build failed"; }
+fi
+[[ -x $todo_bin && -x $floor_bin ]] || die "release binaries missing in $build"
+
+results=() # "label|req/s|p50 us|p99 us|note"
+
+# measure LABEL URL COOKIE LOG: a warm-up run, then the measured one. Any
+# 4xx/5xx answer stops the run; a page sent without markup marks the row.
+measure() {
+  local label=$1 target=$2 cookie=$3 log=${4:-}
+  run_wrk "$target" "$warmup" "$cookie" '' '' >/dev/null
+  local before=0
+  [[ -z $log ]] || before=$(fallbacks "$log")
+  local line
+  line=$(run_wrk "$target" "$duration" "$cookie" '' '')
+  local re='requests=([0-9]+) duration_us=([0-9]+) p50_us=([0-9]+) p99_us=([0-9]+) bad_status=([0-9]+) socket_errors=([0-9]+)'
+  [[ $line =~ $re ]] || die "$label: unreadable wrk output: $line"
+  local requests=${BASH_REMATCH[1]} us=${BASH_REMATCH[2]}
+  ((BASH_REMATCH[5] == 0)) || die "$label: ${BASH_REMATCH[5]} of $requests answers were 4xx/5xx"
+  ((BASH_REMATCH[6] == 0)) || echo "bench: $label: ${BASH_REMATCH[6]} socket errors" >&2
+  local rps note=''
+  rps=$(awk -v n="$requests" -v us="$us" 'BEGIN { printf "%.0f", n * 1e6 / us }')
+  if [[ -n $log ]]; then
+    sleep 1.1 # the last second's count comes with the next line
+    local after
+    after=$(fallbacks "$log")
+    ((after == before)) || note="$((after - before))+ fallbacks"
+  fi
+  printf '  %-34s %8s req/s  %s (load %s)\n' "$label" "$rps" "$note" "$(cut -d' ' -f1 /proc/loadavg)" >&2
+  results+=("$label|$rps|${BASH_REMATCH[3]}|${BASH_REMATCH[4]}|$note")
+}
+
+# Lines of pages sent without markup in a server's log (one a second at most).
+fallbacks() { grep -c 'sent without markup' "$1" || true; }
+
+# check_render URL COOKIE: the page is a server render, else stop.
+check_render() {
+  local headers
+  headers=$(curl -s -o /dev/null -D - -H "Cookie: $2" "$1")
+  grep -qi '^x-mizan-render: server' <<<"$headers" || die "$1 is not rendered on the server: $headers"
+}
+
+echo "bench: $(nproc) cores, $(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)," \
+  "Linux $(uname -r); Node.js $(node --version)" >&2
+echo "bench: wrk -t$wrk_threads -c$connections -d$duration after a $warmup warm-up;" \
+  "$threads network thread(s); load average $(cut -d' ' -f1-3 /proc/loadavg)" >&2
+
+start_server "$work/floor.log" "$floor_bin" 0 "$threads"
+floor_pid=$pid floor_url=$url
+measure floor "$floor_url" ''
+
+for fw in $frameworks; do
+  web="$root/examples/todo/web-$fw"
+  [[ -f $web/dist/index.html && -f $web/dist-server/entry-server.js ]] ||
+    die "web-$fw is not built (npm run build --workspace examples/todo/web-$fw)"
+  # shellcheck disable=SC2086 # BENCH_APP_ENV: extra VAR=value settings
+  start_todo "$threads" MIZAN_STATIC_DIR="$web/dist" \
+    MIZAN_SSR_BUNDLE="$web/dist-server/entry-server.js" \
+    ${BENCH_SSR_PROCESSES:+MIZAN_SSR_PROCESSES=$BENCH_SSR_PROCESSES} ${BENCH_APP_ENV:-}
+  log="$work/todo.log"
+  seed_todo "$url"
+  # Renderers start with the server; the first pages wait for them.
+  for _ in $(seq 100); do
+    curl -s -o /dev/null -D - -H "Cookie: ${seed[reader_cookie]}" "$url" |
+      grep -qi '^x-mizan-render: server' && break
+    sleep 0.1
+  done
+  check_render "$url" "${seed[reader_cookie]}"
+  check_render "${url}leaderboard/" ''
+  measure "page / ($fw, uncached)" "$url" "${seed[reader_cookie]}" "$log"
+  measure "page /leaderboard/ ($fw, cached)" "${url}leaderboard/" '' "$log"
+  curl -s -o /dev/null -D - "${url}leaderboard/" | grep -qi '^x-mizan-cache: hit' ||
+    die "/leaderboard/ is not served from the cache"
+  stop_server "$pid"
+done
+
+# The floor once more: a busy machine shows as a difference.
+measure floor "$floor_url" ''
+stop_server "$floor_pid"
+
+printf '%s\n' "${results[@]}" | awk -F'|' '
+  function ms(u) { return sprintf("%.2f ms", u / 1000) }
+  {
+    label[++n] = $1; rps[n] = $2; p50[n] = $3; p99[n] = $4; note[n] = $5
+    if ($1 == "floor") { floor_sum += $2; floor_run[++floors] = $2 + 0 }
+  }
+  END {
+    base = floor_sum / floors
+    out = 0
+    for (i = 1; i <= n; i++) {
+      if (label[i] == "floor") {
+        if (seen_floor++) continue
+        name = "plaintext floor"; r = sprintf("%.0f", base); x = "1.00"; t = "-"
+      } else {
+        name = label[i]; r = rps[i]; x = sprintf("%.2f", rps[i] / base); t = "-"
+        if (name ~ /react, uncached/) t = sprintf(">= 6000/s %s", rps[i] + 0 >= 6000 ? "met" : "MISSED")
+        if (name ~ /cached\)/ && name !~ /uncached/) t = sprintf(">= 0.80 %s", x + 0 >= 0.8 ? "met" : "MISSED")
+        if (note[i] != "") t = t " (" note[i] ")"
+      }
+      row[++out] = name; c1[out] = r; c2[out] = ms(p50[i]); c3[out] = ms(p99[i]); c4[out] = x; c5[out] = t
+    }
+    fmt = "%-34s  %8s  %9s  %9s  %7s  %s\n"
+    printf "\n" fmt, "row", "req/s", "p50", "p99", "x floor", "target"
+    for (i = 1; i <= out; i++) printf fmt, row[i], c1[i], c2[i], c3[i], c4[i], c5[i]
+    lo = floor_run[1] < floor_run[floors] ? floor_run[1] : floor_run[floors]
+    hi = floor_run[1] < floor_run[floors] ? floor_run[floors] : floor_run[1]
+    printf "\nfloor: %d req/s first, %d req/s last (the ratios use their mean)%s\n", floor_run[1],
+      floor_run[floors], (hi > 1.15 * lo ? "; busy machine: re-run" : "")
+    printf "\n| row | req/s | p50 | p99 | × floor | target |\n|---|--:|--:|--:|--:|---|\n"
+    for (i = 1; i <= out; i++) printf "| %s | %s | %s | %s | %s | %s |\n", row[i], c1[i], c2[i], c3[i], c4[i], c5[i]
+  }'
