@@ -61,10 +61,10 @@ void pool_core::supervise() {
     auto until = now + milliseconds(100);
     {
       std::lock_guard lock(mutex);
-      if (stopping) break;
       lines.insert(lines.end(), std::make_move_iterator(events.begin()),
                    std::make_move_iterator(events.end()));
       events.clear();
+      if (stopping) break;
       if (options.watch_bundle) check_bundle(now, lines);
       for (auto& s : slots) {
         tend(s, now, lines);
