@@ -17,8 +17,7 @@ using clock = std::chrono::steady_clock;
 // Waits for `events` on `fd` until `deadline`: 1 ready, 0 timed out, -1 error.
 int wait_for(int fd, short events, clock::time_point deadline) {
   for (;;) {
-    const auto left =
-        std::chrono::ceil<std::chrono::milliseconds>(deadline - clock::now()).count();
+    const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - clock::now()).count();
     if (left <= 0) return 0;
     pollfd p{fd, events, 0};
     const int r = ::poll(&p, 1, left > 60000 ? 60000 : static_cast<int>(left));
@@ -68,7 +67,8 @@ std::optional<render_result> interpret(const std::string& payload, std::uint64_t
     return fail(render_failure::bad_reply, "reply without head and body strings");
   }
   return render_result{rendered{std::string(head->get_string()), std::string(body->get_string())},
-                       render_failure::none, {}};
+                       render_failure::none,
+                       {}};
 }
 
 }  // namespace

@@ -18,8 +18,7 @@ namespace mizan::ssr::detail {
 /// crashed (the channel closed), bad_reply (oversize frame, not JSON, wrong
 /// shape) or render_error (the module's render threw: `detail` is its message).
 render_result exchange(int request_fd, int reply_fd, frame_decoder& replies, std::uint64_t id,
-                       std::string_view input_json,
-                       std::chrono::steady_clock::time_point deadline);
+                       std::string_view input_json, std::chrono::steady_clock::time_point deadline);
 
 /// Reads what is available on a non-blocking descriptor into `decoder`:
 /// the byte count, 0 at end of stream, -1 when nothing is available yet, or

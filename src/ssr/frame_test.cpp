@@ -40,7 +40,8 @@ TEST(SsrFrame, DecodesAFrameFedByteByByte) {
 
 TEST(SsrFrame, DecodesSeveralFramesMergedInOneRead) {
   frame_decoder decoder;
-  decoder.feed(encode_frame("a") + encode_frame("bb") + encode_frame("ccc") + std::string("\0\0", 2));
+  decoder.feed(encode_frame("a") + encode_frame("bb") + encode_frame("ccc") +
+               std::string("\0\0", 2));
   EXPECT_EQ(drain(decoder), (std::vector<std::string>{"a", "bb", "ccc"}));
   EXPECT_EQ(decoder.pending(), 2u);
   decoder.feed(std::string("\0\1d", 3));

@@ -2,8 +2,7 @@
 
 namespace mizan::ssr::detail {
 
-void output_lines::feed(std::string_view bytes,
-                        const std::function<void(std::string_view)>& emit) {
+void output_lines::feed(std::string_view bytes, const std::function<void(std::string_view)>& emit) {
   for (const char c : bytes) {
     if (c == '\n') {
       if (cut_) line_ += " [...]";

@@ -50,12 +50,18 @@ void pool_core::retire(slot& s, std::string why) {
 
 std::string_view to_string(render_failure failure) noexcept {
   switch (failure) {
-    case render_failure::none: return "none";
-    case render_failure::unavailable: return "unavailable";
-    case render_failure::timeout: return "timeout";
-    case render_failure::crashed: return "crashed";
-    case render_failure::bad_reply: return "bad_reply";
-    case render_failure::render_error: return "render_error";
+    case render_failure::none:
+      return "none";
+    case render_failure::unavailable:
+      return "unavailable";
+    case render_failure::timeout:
+      return "timeout";
+    case render_failure::crashed:
+      return "crashed";
+    case render_failure::bad_reply:
+      return "bad_reply";
+    case render_failure::render_error:
+      return "render_error";
   }
   return "unknown";
 }
@@ -100,9 +106,9 @@ render_result renderer_pool::render(std::string_view input_json,
   if (!core.idle.wait_until(lock, deadline, find_idle) || !s) {
     std::size_t starting = 0;
     for (const auto& c : core.slots) starting += c.state == slot_state::starting;
-    return {std::nullopt, render_failure::unavailable,
-            fmt::format("no renderer free in time ({} of {} starting)", starting,
-                        core.slots.size())};
+    return {
+        std::nullopt, render_failure::unavailable,
+        fmt::format("no renderer free in time ({} of {} starting)", starting, core.slots.size())};
   }
   s->state = slot_state::busy;
   const auto id = ++core.next_id;
@@ -128,8 +134,8 @@ render_result renderer_pool::render(std::string_view input_json,
   if (s->retire_on_checkin) {
     core.retire(*s, "ran the previous bundle: restarting");
   } else if (resident > limit) {
-    core.retire(*s, fmt::format("uses {} MiB, above the limit of {} MiB: recycling",
-                                resident >> 20, core.options.memory_mb));
+    core.retire(*s, fmt::format("uses {} MiB, above the limit of {} MiB: recycling", resident >> 20,
+                                core.options.memory_mb));
   } else {
     s->state = slot_state::idle;
     lock.unlock();

@@ -38,13 +38,21 @@
 namespace mizan::ssr {
 
 struct pool_options {
-  std::string node = "node";                  // the Node.js binary (PATH lookup when no slash)
-  std::string bundle;                         // absolute path of the SSR entry module
-  std::size_t processes = 1;                  // renderers kept running
-  std::chrono::milliseconds timeout{2000};    // deadline of one render (callers may pass an earlier one)
-  std::size_t memory_mb = 512;                // resident memory limit per renderer (and V8's old space)
-  bool watch_bundle = false;                  // development: restart renderers when the bundle changes
-  std::function<void(std::string_view)> log;  // one line per call (empty: stderr); see renderer_pool
+  /// The Node.js binary (PATH lookup when it has no slash).
+  std::string node = "node";
+  /// Absolute path of the SSR entry module (e.g. .../dist-server/entry-server.js).
+  std::string bundle;
+  /// Renderers kept running; each serves one render at a time.
+  std::size_t processes = 1;
+  /// Deadline of one render (the caller may pass an earlier one).
+  std::chrono::milliseconds timeout{2000};
+  /// Resident memory limit per renderer in MiB, also V8's old-space limit.
+  std::size_t memory_mb = 512;
+  /// Development: restart the renderers when the bundle file changes.
+  bool watch_bundle = false;
+  /// One line per call: renderer stdout/stderr lines and supervision events
+  /// (empty: stderr). Called from the supervisor thread only.
+  std::function<void(std::string_view)> log;
 };
 
 struct rendered {
@@ -73,6 +81,11 @@ struct pool_core;
 /// called from any number of threads at once. `log` is called only from the
 /// supervisor thread, one call at a time, never with a lock of the pool held.
 /// The destructor must not run while a render() call is in progress.
+///
+///   mizan::ssr::renderer_pool pool({.bundle = root + "/dist-server/entry-server.js",
+///                                   .processes = 4});
+///   auto r = pool.render(R"({"url":"/"})", std::chrono::steady_clock::now() + 500ms);
+///   if (r.page) send(r.page->head, r.page->body); else log(r.detail);
 class renderer_pool {
  public:
   /// Starts the supervisor, which starts the processes; does not wait for

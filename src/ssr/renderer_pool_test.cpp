@@ -26,8 +26,8 @@ export async function render(input) {
 }
 )");
   renderer_pool pool(options_for(bundle, log));
-  const auto r = pool.render(R"({"title":"Mizan — ميزان","text":"😀 \u2028 \"q\""})",
-                             clock::now() + 5s);
+  const auto r =
+      pool.render(R"({"title":"Mizan — ميزان","text":"😀 \u2028 \"q\""})", clock::now() + 5s);
   ASSERT_TRUE(r.page) << to_string(r.failure) << ": " << r.detail;
   EXPECT_EQ(r.page->head, "<title>Mizan — ميزان</title>");
   EXPECT_EQ(r.page->body, "<p>😀 \u2028 \"q\"</p>");
@@ -64,7 +64,8 @@ TEST(SsrPool, EightThreadsEachGetTheirOwnAnswer) {
   for (int t = 0; t < 8; ++t) {
     threads.emplace_back([&, t] {
       for (int i = 0; i < 50; ++i) {
-        const std::string input = R"({"t":)" + std::to_string(t) + R"(,"i":)" + std::to_string(i) + "}";
+        const std::string input =
+            R"({"t":)" + std::to_string(t) + R"(,"i":)" + std::to_string(i) + "}";
         const auto r = pool.render(input, clock::now() + 5s);
         if (!r.page) {
           ++failed;

@@ -72,7 +72,9 @@ std::vector<std::string> command(const spawn_options& options, bool with_setpriv
   return argv;
 }
 
-bool have_setpriv() { return ::access(setpriv_path, X_OK) == 0; }
+bool have_setpriv() {
+  return ::access(setpriv_path, X_OK) == 0;
+}
 
 struct file_actions {
   posix_spawn_file_actions_t actions;
@@ -133,9 +135,9 @@ renderer_process spawn_renderer(const spawn_options& options) {
   argv.push_back(nullptr);
 
   pid_t pid = -1;
-  const int e = with_setpriv
-                    ? ::posix_spawn(&pid, argv[0], &actions.actions, nullptr, argv.data(), environ)
-                    : ::posix_spawnp(&pid, argv[0], &actions.actions, nullptr, argv.data(), environ);
+  const int e =
+      with_setpriv ? ::posix_spawn(&pid, argv[0], &actions.actions, nullptr, argv.data(), environ)
+                   : ::posix_spawnp(&pid, argv[0], &actions.actions, nullptr, argv.data(), environ);
   if (e != 0) fail(e, "posix_spawn node");
 
   renderer_process child;

@@ -11,8 +11,8 @@
 #include <utility>
 #include <vector>
 
-#include <boost/json.hpp>
 #include <fmt/format.h>
+#include <boost/json.hpp>
 
 #include "ssr/exchange.hpp"
 #include "ssr/pool_core.hpp"
@@ -70,7 +70,8 @@ void pool_core::supervise() {
         tend(s, now, lines);
         if (s.state == slot_state::empty) until = std::min(until, s.restart_at);
         if (s.state == slot_state::starting) until = std::min(until, s.start_deadline);
-        if (s.state == slot_state::retiring && !s.reaped) until = std::min(until, now + milliseconds(10));
+        if (s.state == slot_state::retiring && !s.reaped)
+          until = std::min(until, now + milliseconds(10));
         if (s.process.output) {
           fds.push_back({s.process.output.get(), POLLIN, 0});
           owners.push_back({&s, s.process.pid, true});
@@ -113,7 +114,8 @@ void pool_core::tend(slot& s, clock::time_point now, std::vector<std::string>& l
   int status = 0;
   if (s.state != slot_state::empty && !s.reaped && try_reap(pid, status)) {
     s.reaped = true;
-    lines.push_back(fmt::format("mizan.ssr: renderer {} exited ({})", pid, describe_status(status)));
+    lines.push_back(
+        fmt::format("mizan.ssr: renderer {} exited ({})", pid, describe_status(status)));
     if (s.state == slot_state::starting || s.state == slot_state::idle) {
       s.state = slot_state::retiring;
     }
@@ -146,7 +148,8 @@ void pool_core::start(slot& s, clock::time_point now, std::vector<std::string>& 
   try {
     s.process = spawn_renderer(spawn);
   } catch (const std::exception& e) {
-    lines.push_back(fmt::format("mizan.ssr: cannot start `{}`: {}", describe_command(spawn), e.what()));
+    lines.push_back(
+        fmt::format("mizan.ssr: cannot start `{}`: {}", describe_command(spawn), e.what()));
     s.restart_at = now + s.backoff;
     s.backoff = std::min(s.backoff * 2, max_backoff);
     return;

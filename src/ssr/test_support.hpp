@@ -64,7 +64,7 @@ struct captured_log {
 };
 
 inline pool_options options_for(const std::string& bundle, captured_log& log,
-                                 std::size_t processes = 1) {
+                                std::size_t processes = 1) {
   pool_options o;
   o.bundle = bundle;
   o.processes = processes;
@@ -83,7 +83,9 @@ inline bool wait_ready(const renderer_pool& pool, std::size_t n, clock::duration
   return true;
 }
 
-inline bool process_gone(int pid) { return ::kill(pid, 0) != 0 && errno == ESRCH; }
+inline bool process_gone(int pid) {
+  return ::kill(pid, 0) != 0 && errno == ESRCH;
+}
 
 /// A bundle whose render echoes its input into the body.
 inline const char* echo_bundle = R"(
