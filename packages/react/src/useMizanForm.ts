@@ -34,7 +34,8 @@ export function useMizanForm<A, R>(ref: FunctionRef<A, R>, options: FormOptions<
   );
   const state = useSyncExternalStore(form.subscribe, form.getSnapshot, form.getSnapshot);
   return useMemo(
-    () => ({ ...state, setValue: form.setValue, touch: form.touch, submit: form.submit, reset: form.reset }),
+    // The state's fields last: faster to copy (see useMizanMutation).
+    () => ({ setValue: form.setValue, touch: form.touch, submit: form.submit, reset: form.reset, ...state }),
     [state, form],
   );
 }
