@@ -52,6 +52,7 @@ struct slot {
   // The supervisor's alone:
   output_lines output;
   bool was_ready = false;
+  bool restarting = false;  // retired on purpose (the bundle changed): not a failure
   clock::time_point start_deadline{};
   clock::time_point restart_at{};
   std::chrono::milliseconds backoff = first_backoff;
@@ -77,6 +78,10 @@ struct pool_core {
   std::uint64_t next_id = 0;
   std::uint64_t started = 0;
   bool stopping = false;
+  /// A renderer died or could not start before it was ready, and none has
+  /// been ready since: while no renderer is ready, render() fails at once
+  /// instead of holding its thread until the deadline.
+  bool failing = false;
   std::atomic<std::uint64_t> generation{0};
   unique_fd wake_fd;  // eventfd: wakes the supervisor's poll
   std::thread supervisor;

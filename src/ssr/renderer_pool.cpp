@@ -93,22 +93,30 @@ render_result renderer_pool::render(std::string_view input_json,
   auto& core = *core_;
   std::unique_lock lock(core.mutex);
   detail::slot* s = nullptr;
+  // Waits for an idle renderer while one is ready (busy) or while they are
+  // starting for the first time; not while they keep dying at start-up, so
+  // that a broken bundle costs pages their markup, not their latency.
   const auto find_idle = [&] {
     if (core.stopping) return true;
+    bool any_ready = false;
     for (auto& candidate : core.slots) {
       if (candidate.state == slot_state::idle) {
         s = &candidate;
         return true;
       }
+      any_ready = any_ready || candidate.state == slot_state::busy;
     }
-    return false;
+    return core.failing && !any_ready;
   };
   if (!core.idle.wait_until(lock, deadline, find_idle) || !s) {
     std::size_t starting = 0;
     for (const auto& c : core.slots) starting += c.state == slot_state::starting;
-    return {
-        std::nullopt, render_failure::unavailable,
-        fmt::format("no renderer free in time ({} of {} starting)", starting, core.slots.size())};
+    return {std::nullopt, render_failure::unavailable,
+            core.failing
+                ? fmt::format("no renderer ready: they fail at start-up ({} of {} starting)",
+                              starting, core.slots.size())
+                : fmt::format("no renderer free in time ({} of {} starting)", starting,
+                              core.slots.size())};
   }
   s->state = slot_state::busy;
   const auto id = ++core.next_id;

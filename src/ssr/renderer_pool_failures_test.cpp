@@ -138,6 +138,13 @@ TEST_F(SsrPoolFailures, ABundleThatFailsToImportIsUnavailableWithoutSpinning) {
   EXPECT_GE(pool.starts(), 2u);
   EXPECT_GE(log.count("broken bundle"), 1u);
   EXPECT_EQ(pool.ready(), 0u);
+  // Once they have failed, a render does not wait for its deadline: a broken
+  // bundle must not hold the server's worker threads.
+  const auto later = clock::now();
+  const auto again = pool.render("{}", later + 5s);
+  EXPECT_EQ(again.failure, render_failure::unavailable);
+  EXPECT_LT(clock::now() - later, 100ms);
+  EXPECT_NE(again.detail.find("fail at start-up"), std::string::npos) << again.detail;
 }
 
 TEST_F(SsrPoolFailures, ARendererAboveTheMemoryLimitIsReplaced) {

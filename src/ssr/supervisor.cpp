@@ -135,11 +135,16 @@ void pool_core::tend(slot& s, clock::time_point now, std::vector<std::string>& l
     if (s.was_ready) {
       s.backoff = first_backoff;
       s.restart_at = std::max(s.restart_at, now + first_backoff);
-    } else {
+    } else if (!s.restarting) {
+      failing = true;
+      idle.notify_all();
+    }
+    if (!s.was_ready) {
       s.restart_at = std::max(s.restart_at, now + s.backoff);
       s.backoff = std::min(s.backoff * 2, max_backoff);
     }
     s.was_ready = false;
+    s.restarting = false;
   }
   if (s.state == slot_state::empty && now >= s.restart_at) start(s, now, lines);
 }
@@ -152,6 +157,8 @@ void pool_core::start(slot& s, clock::time_point now, std::vector<std::string>& 
         fmt::format("mizan.ssr: cannot start `{}`: {}", describe_command(spawn), e.what()));
     s.restart_at = now + s.backoff;
     s.backoff = std::min(s.backoff * 2, max_backoff);
+    failing = true;
+    idle.notify_all();
     return;
   }
   ++started;
@@ -172,6 +179,7 @@ void pool_core::check_bundle(clock::time_point now, std::vector<std::string>& li
   for (auto& s : slots) {
     s.backoff = first_backoff;
     s.was_ready = false;
+    s.restarting = s.state != slot_state::empty;
     s.restart_at = now;
     if (s.state == slot_state::busy) {
       s.retire_on_checkin = true;
@@ -214,6 +222,7 @@ void pool_core::read_ready(slot& s, pid_t pid, std::vector<std::string>& lines) 
     s.state = slot_state::idle;
     s.was_ready = true;
     s.backoff = first_backoff;
+    failing = false;
     lines.push_back(fmt::format("mizan.ssr: renderer {} ready", pid));
     idle.notify_all();
   } else if (status == frame_decoder::status::frame || status == frame_decoder::status::oversize) {
