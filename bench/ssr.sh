@@ -109,6 +109,9 @@ for fw in $frameworks; do
     sleep 0.1
   done
   check_render "$url" "${seed[reader_cookie]}"
+  # The reader's own page: their todos in the data, rendered.
+  curl -s -H "Cookie: ${seed[reader_cookie]}" "$url" | grep -q '"todos":{"list_todos":\[{' ||
+    die "/ does not carry the signed-in reader's todos"
   check_render "${url}leaderboard/" ''
   measure "page / ($fw, uncached)" "$url" "${seed[reader_cookie]}" "$log"
   measure "page /leaderboard/ ($fw, cached)" "${url}leaderboard/" '' "$log"

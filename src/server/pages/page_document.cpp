@@ -24,24 +24,30 @@ std::string ssr_data_script(std::string_view data_json) {
   std::string out;
   out.reserve(open.size() + data_json.size() + data_json.size() / 16 + close.size());
   out.append(open);
+  // Copies the runs between the characters that need an escape in one go.
+  std::size_t from = 0;
   for (std::size_t i = 0; i < data_json.size(); ++i) {
     const char c = data_json[i];
+    if (c != '<' && c != '>' && c != '&' && c != '\xE2') continue;
+    std::string_view escape;
     if (c == '<') {
-      out.append("\\u003c");
+      escape = "\\u003c";
     } else if (c == '>') {
-      out.append("\\u003e");
+      escape = "\\u003e";
     } else if (c == '&') {
-      out.append("\\u0026");
-    } else if (c == '\xE2' && i + 2 < data_json.size() && data_json[i + 1] == '\x80' &&
+      escape = "\\u0026";
+    } else if (i + 2 < data_json.size() && data_json[i + 1] == '\x80' &&
                (data_json[i + 2] == '\xA8' || data_json[i + 2] == '\xA9')) {
       // U+2028 and U+2029, in UTF-8.
-      out.append(data_json[i + 2] == '\xA8' ? "\\u2028" : "\\u2029");
-      i += 2;
+      escape = data_json[i + 2] == '\xA8' ? "\\u2028" : "\\u2029";
     } else {
-      out.push_back(c);
+      continue;  // another character starting with 0xE2
     }
+    out.append(data_json.substr(from, i - from)).append(escape);
+    from = i + (c == '\xE2' ? 3 : 1);
+    i = from - 1;
   }
-  out.append(close);
+  out.append(data_json.substr(from)).append(close);
   return out;
 }
 
