@@ -32,44 +32,54 @@ export interface MizanMutation<A, R> {
  * // <button disabled={add.pending} onclick={() => add.mutate({ title })}>Add</button>
  */
 export function createMizanMutation<A, R>(ref: FunctionRef<A, R>): MizanMutation<A, R> {
-  const observer = getMizanClient().mutation(ref);
-  let current = $state.raw(observer.getSnapshot());
-  const status = $derived(current.status);
-  $effect(() => {
-    const unsubscribe = observer.subscribe(() => (current = observer.getSnapshot()));
-    current = observer.getSnapshot();
-    return () => {
-      unsubscribe();
-      observer.destroy();
-    };
-  });
+  return new Mutation<A, R>(getMizanClient().mutation(ref));
+}
 
-  return {
-    get state() {
-      return current;
-    },
-    get status() {
-      return status;
-    },
-    get data() {
-      return current.data;
-    },
-    get error() {
-      return current.error;
-    },
-    get args() {
-      return current.args;
-    },
-    get pending() {
-      return status == 'pending';
-    },
-    get isError() {
-      return status == 'error';
-    },
-    get isSuccess() {
-      return status == 'success';
-    },
-    mutate: observer.mutate,
-    reset: observer.reset,
-  };
+// A class, not an object literal of getters: V8 defines a literal's getters
+// one by one on every call, the slowest part of a server render with a
+// mutation per list row; a class's getters live once on its prototype.
+class Mutation<A, R> implements MizanMutation<A, R> {
+  #current: MutationState<A, R> = $state.raw({ status: 'idle' } as MutationState<A, R>);
+  readonly #status = $derived(this.#current.status);
+  readonly mutate: MutationObserver<A, R>['mutate'];
+  readonly reset: () => void;
+
+  constructor(observer: MutationObserver<A, R>) {
+    this.#current = observer.getSnapshot();
+    this.mutate = observer.mutate;
+    this.reset = observer.reset;
+    $effect(() => {
+      const unsubscribe = observer.subscribe(() => (this.#current = observer.getSnapshot()));
+      this.#current = observer.getSnapshot();
+      return () => {
+        unsubscribe();
+        observer.destroy();
+      };
+    });
+  }
+
+  get state() {
+    return this.#current;
+  }
+  get status() {
+    return this.#status;
+  }
+  get data() {
+    return this.#current.data;
+  }
+  get error() {
+    return this.#current.error;
+  }
+  get args() {
+    return this.#current.args;
+  }
+  get pending() {
+    return this.#status == 'pending';
+  }
+  get isError() {
+    return this.#status == 'error';
+  }
+  get isSuccess() {
+    return this.#status == 'success';
+  }
 }

@@ -1,5 +1,5 @@
 import type { FunctionRef, MizanError, MutationObserver, MutationState } from '@mizan/base';
-import { computed, onScopeDispose, shallowRef, type ComputedRef } from 'vue';
+import { computed, onScopeDispose, shallowRef, toRaw, type ComputedRef, type ShallowRef } from 'vue';
 import { useMizanClient } from './useMizanClient.js';
 
 /** What useMizanMutation returns: readonly refs over the latest call, and its methods. */
@@ -40,17 +40,54 @@ export function useMizanMutation<A, R>(ref: FunctionRef<A, R>): UseMizanMutation
     unsubscribe();
     observer.destroy();
   });
-  const is = (status: string) => computed(() => current.value.status == status);
-  return {
-    state: computed(() => current.value),
-    status: computed(() => current.value.status),
-    data: computed(() => current.value.data),
-    error: computed(() => current.value.error),
-    args: computed(() => current.value.args),
-    pending: is('pending'),
-    isError: is('error'),
-    isSuccess: is('success'),
-    mutate: observer.mutate,
-    reset: observer.reset,
-  };
+  return new MutationRefs(current, observer);
+}
+
+// Each computed ref is made the first time it is read: a list row with two
+// mutations would otherwise build sixteen refs, most never read (a server
+// render reads none but `pending`). A template reads it through a reactive
+// proxy (which unwraps refs): the getters work on the raw object, and plain
+// fields, not `#private` ones, keep the proxy working.
+class MutationRefs<A, R> implements UseMizanMutationResult<A, R> {
+  readonly mutate: MutationObserver<A, R>['mutate'];
+  readonly reset: () => void;
+  private readonly refs: Partial<Record<string, ComputedRef<unknown>>> = {};
+
+  constructor(
+    private readonly current: ShallowRef<MutationState<A, R>>,
+    observer: MutationObserver<A, R>,
+  ) {
+    this.mutate = observer.mutate;
+    this.reset = observer.reset;
+  }
+
+  private ref<T>(name: string, read: (s: MutationState<A, R>) => T): ComputedRef<T> {
+    const self = toRaw(this);
+    return (self.refs[name] ??= computed(() => read(self.current.value))) as ComputedRef<T>;
+  }
+
+  get state() {
+    return this.ref('state', (s) => s);
+  }
+  get status() {
+    return this.ref('status', (s) => s.status);
+  }
+  get data() {
+    return this.ref('data', (s) => s.data);
+  }
+  get error() {
+    return this.ref('error', (s) => s.error);
+  }
+  get args() {
+    return this.ref('args', (s) => s.args);
+  }
+  get pending() {
+    return this.ref('pending', (s) => s.status == 'pending');
+  }
+  get isError() {
+    return this.ref('isError', (s) => s.status == 'error');
+  }
+  get isSuccess() {
+    return this.ref('isSuccess', (s) => s.status == 'success');
+  }
 }

@@ -1,11 +1,11 @@
 import type { Client } from '@mizan/base';
-import { createApp, effectScope } from 'vue';
+import { createApp, effectScope, reactive, toRaw } from 'vue';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createMizan } from '../mizanKey.js';
 import { useMizanForm } from '../useMizanForm.js';
 import { useMizanMutation } from '../useMizanMutation.js';
 import { add_todo } from './api.js';
-import { fail, json, setup, tick, todo } from './setup.js';
+import { deferred, fail, json, setup, tick, todo } from './setup.js';
 
 beforeEach(() => vi.useFakeTimers());
 afterEach(() => vi.useRealTimers());
@@ -79,7 +79,26 @@ describe('useMizanMutation', () => {
     await tick();
     expect(add.status.value).toBe('idle');
   });
+
+  it('works inside reactive(), as a template reads it: refs unwrapped, each made once', async () => {
+    const reply = deferred<Response>();
+    const { withSetup } = setup({ 'call/add_todo/': () => reply.promise });
+    const { result: add } = withSetup(() => reactive(useMizanMutation(add_todo)));
+    expect(add.pending).toBe(false);
+    expect(add.status).toBe('idle');
+    const done = add.mutate({ title: 'x' });
+    expect(add.pending).toBe(true);
+    reply.resolve(json(todo(1, 'x')));
+    await done;
+    expect(add.isSuccess).toBe(true);
+    expect(add.status).toBe('success');
+    const raw = useMizanMutationRefs(add);
+    expect(raw.pending).toBe(raw.pending); // the same ref on every read
+  });
 });
+
+/** The refs behind a reactive() mutation result. */
+const useMizanMutationRefs = <T extends object>(proxy: T): T => toRaw(proxy);
 
 /** Runs a composable with `client` injectable, without mounting a component. */
 function withClient<T>(client: Client, use: () => T): T {
