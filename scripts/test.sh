@@ -30,6 +30,9 @@ scripts/check-generated.sh build/asan
 scripts/fuzz.sh -j 2 20
 
 npm run test:ts
+# The server entries' markup hydrated in Chromium against a stub API: no
+# mismatch, no context request (tests/ssr; the real server: tests/e2e/ssr-*).
+npm run test:e2e-ssr
 # The kernel's size budget (5,000 B gzip) and the forms' (1,500 B): fails if over.
 npm run bench:size
 MIZAN_TODO_BIN="$PWD/build/asan/examples/todo/server/todo" \
