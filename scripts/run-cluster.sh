@@ -48,6 +48,7 @@ else
   fi
   npm run build --workspace "examples/todo/web-$web"
   static=$PWD/examples/todo/web-$web/dist
+  export MIZAN_SSR_BUNDLE=${MIZAN_SSR_BUNDLE:-$PWD/examples/todo/web-$web/dist-server/entry-server.js}
 fi
 if [[ -n ${MIZAN_TODO_BIN:-} ]]; then
   todo=$MIZAN_TODO_BIN  # a build of your own (e.g. build/dev or build/asan)
