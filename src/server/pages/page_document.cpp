@@ -1,5 +1,7 @@
 #include "server/pages/page_document.hpp"
 
+#include "core/fingerprint.hpp"
+
 #include <fstream>
 #include <sstream>
 
@@ -51,7 +53,7 @@ std::string ssr_data_script(std::string_view data_json) {
   return out;
 }
 
-page_template::page_template(std::string html) {
+page_template::page_template(std::string html) : build_(fingerprint::etag(html)) {
   std::string_view rest = html;
   auto head = rest.find(head_marker);
   std::size_t head_skip = head_marker.size();
@@ -105,7 +107,6 @@ void page_template_source::load_locked() {
   std::string html = path_.empty() || ec ? std::string() : read_file(path_);
   template_ = std::make_shared<const page_template>(html.empty() ? page_template::fallback()
                                                                  : page_template(std::move(html)));
-  ++generation_;
 }
 
 std::shared_ptr<const page_template> page_template_source::current() {
@@ -115,10 +116,9 @@ std::shared_ptr<const page_template> page_template_source::current() {
   return template_;
 }
 
-std::uint64_t page_template_source::generation() const {
-  if (!reload_) return generation_;
-  std::lock_guard lock(mutex_);
-  return generation_;
+std::string page_template_source::build() {
+  if (!reload_) return template_->build();
+  return current()->build();
 }
 
 }  // namespace mizan::server

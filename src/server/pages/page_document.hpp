@@ -32,8 +32,12 @@ class page_template {
   std::string render(std::string_view head, std::string_view data_script,
                      std::string_view body) const;
   bool accepts_markup() const { return has_outlet_; }
+  /// A digest of the whole file: the same on every instance serving the
+  /// same build, another one for another build (its asset names change).
+  const std::string& build() const { return build_; }
 
  private:
+  std::string build_;
   std::string before_head_, between_, after_body_;
   bool has_outlet_ = false;
 };
@@ -45,8 +49,8 @@ class page_template_source {
  public:
   page_template_source(std::string static_dir, bool reload);
   std::shared_ptr<const page_template> current();
-  /// Changes with each reload: part of a cached page's key.
-  std::uint64_t generation() const;
+  /// current()->build(): part of a cached page's key.
+  std::string build();
 
  private:
   void load_locked();
@@ -56,7 +60,6 @@ class page_template_source {
   mutable std::mutex mutex_;
   std::shared_ptr<const page_template> template_;
   std::filesystem::file_time_type mtime_{};
-  std::uint64_t generation_ = 0;
 };
 
 }  // namespace mizan::server

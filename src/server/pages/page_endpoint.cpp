@@ -61,18 +61,21 @@ void check_page_access(services& svc, const caller& from, const page_entry& page
   }
 }
 
-std::uint64_t bundle_generation(const services& svc) {
-  return svc.page_html.generation() * 1000003 +
-         (svc.renderers ? svc.renderers->bundle_generation() : 0);
+/// What a document was built from: index.html's digest (the same on every
+/// instance serving the same front-end build) and, in development, the
+/// renderers' bundle reloads.
+std::string build_of(services& svc) {
+  return fmt::format("{}.{}", svc.page_html.build(),
+                     svc.renderers ? svc.renderers->bundle_generation() : 0);
 }
 
 /// The key of a cached public page: its name, params and the ETags of the
 /// data it was rendered from. A purge of any of its contexts changes that
 /// data's ETag once recomputed, so the old document is never found again.
-std::string page_cache_key(const services& svc, const page_entry& page, const page_inputs& in,
+std::string page_cache_key(services& svc, const page_entry& page, const page_inputs& in,
                            std::span<const std::string> etags) {
-  std::string message = fmt::format("mizan-page-v1\n{}\n{}\n{}", page.def->name,
-                                    bundle_generation(svc), in.canonical);
+  std::string message =
+      fmt::format("mizan-page-v1\n{}\n{}\n{}", page.def->name, build_of(svc), in.canonical);
   for (const auto& etag : etags) message.append(1, '\n').append(etag);
   return fmt::format("mizan:p:{}:{}", page.def->name,
                      crypto::to_hex(crypto::hmac_sha256(svc.cfg.cache_secret, message)));
