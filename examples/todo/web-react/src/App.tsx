@@ -1,5 +1,5 @@
 import { LeaderboardPage } from './LeaderboardPage';
-import type { Page } from './page';
+import type { Page } from '../../web-shared/page';
 import { TodosPage } from './TodosPage';
 
 /** The page chosen from the URL (pageOf), the same on the server and in the browser. */

@@ -2,7 +2,7 @@ import { createClient, MizanError, type ClientOptions } from '@mizan/base';
 import { MizanProvider } from '@mizan/react';
 import { renderToString } from 'react-dom/server';
 import { App } from './App';
-import { pageOf } from './page';
+import { pageOf } from '../../web-shared/page';
 
 /** What the server sends for one page: the route matched, the path, the page's params and the contexts' data. */
 export interface RenderInput {

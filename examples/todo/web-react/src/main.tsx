@@ -3,7 +3,7 @@ import { MizanProvider } from '@mizan/react';
 import { StrictMode } from 'react';
 import { createRoot, hydrateRoot } from 'react-dom/client';
 import { App } from './App';
-import { pageOfLocation } from './page';
+import { pageOfLocation } from '../../web-shared/page';
 import '../../web-shared/style.css';
 
 // Same origin, session cookies and CSRF; `broadcast` shares invalidations and

@@ -1,7 +1,7 @@
 import { createClient, MizanError, type ClientOptions } from '@mizan/base';
 import { render as renderSvelte } from 'svelte/server';
 import App from './App.svelte';
-import { pageOf } from './page';
+import { pageOf } from '../../web-shared/page';
 
 /** What the server sends for one page: the route matched, the path, the page's params and the contexts' data. */
 export interface RenderInput {

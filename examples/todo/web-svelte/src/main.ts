@@ -1,7 +1,7 @@
 import { createClient } from '@mizan/base';
 import { hydrate, mount } from 'svelte';
 import App from './App.svelte';
-import { pageOfLocation } from './page';
+import { pageOfLocation } from '../../web-shared/page';
 import '../../web-shared/style.css';
 
 // Same origin, session cookies and CSRF; `broadcast` shares invalidations and

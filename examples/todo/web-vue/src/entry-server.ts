@@ -3,7 +3,7 @@ import { createMizan } from '@mizan/vue';
 import { createSSRApp } from 'vue';
 import { renderToString } from 'vue/server-renderer';
 import App from './App.vue';
-import { pageOf } from './page';
+import { pageOf } from '../../web-shared/page';
 
 /** What the server sends for one page: the route matched, the path, the page's params and the contexts' data. */
 export interface RenderInput {

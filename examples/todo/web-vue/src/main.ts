@@ -2,7 +2,7 @@ import { createClient } from '@mizan/base';
 import { createMizan } from '@mizan/vue';
 import { createApp, createSSRApp } from 'vue';
 import App from './App.vue';
-import { pageOfLocation } from './page';
+import { pageOfLocation } from '../../web-shared/page';
 import '../../web-shared/style.css';
 
 // Same origin, session cookies and CSRF; `broadcast` shares invalidations and

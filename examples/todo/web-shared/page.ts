@@ -1,3 +1,6 @@
+// The two pages of the reference app and their params, the same for the
+// three front ends and for their server entries.
+
 /** The pages of the app, each with the params its contexts are read with. */
 export type Page = { readonly name: 'todos' } | { readonly name: 'leaderboard'; readonly limit: number };
 
