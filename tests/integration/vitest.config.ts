@@ -17,13 +17,14 @@ const postgresqlOnly = [
 /**
  * What does not depend on the database runs once, on SQLite (README.md says
  * why for each): HTTP framing and hostile bytes, static files, the WebSocket
- * handshake, memory per connection.
+ * handshake, memory per connection, server-rendered pages and their renderers.
  */
 const once = [
   'tests/integration/hostile.test.ts',
   'tests/integration/static.test.ts',
   'tests/integration/websocket-handshake.test.ts',
   'tests/integration/memory.test.ts',
+  'tests/integration/ssr.test.ts',
 ];
 
 export default defineConfig({
