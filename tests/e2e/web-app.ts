@@ -14,8 +14,8 @@ import { freePort, freshDataDir, runTodo, TodoServer } from '../integration/serv
 export type Framework = 'react' | 'vue' | 'svelte';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const chromiumPath = '/usr/bin/chromium';
-const chromiumArgs = [
+export const chromiumPath = '/usr/bin/chromium';
+export const chromiumArgs = [
   '--headless=new',
   '--no-sandbox',
   '--disable-gpu',
@@ -28,7 +28,7 @@ const chromiumArgs = [
 /** Builds run two at a time on two cores, next to a server under ASan. */
 const build_timeout_ms = 120_000;
 /** Each wait for the page; invalidation round trips take milliseconds. */
-const step_timeout_ms = 10_000;
+export const step_timeout_ms = 10_000;
 
 /** The app's directory. */
 function appDir(framework: Framework): string {
@@ -54,18 +54,18 @@ function buildApp(framework: Framework, outDir: string): Promise<void> {
 }
 
 /** Waits until the element's trimmed text is exactly `text`. */
-async function expectText(locator: Locator, text: string): Promise<void> {
+export async function expectText(locator: Locator, text: string): Promise<void> {
   await expect
     .poll(async () => (await locator.first().textContent())?.trim(), { timeout: step_timeout_ms })
     .toBe(text);
 }
 
 /** Marks the page so that a reload (which would clear the mark) is detected. */
-async function markNoReload(page: Page): Promise<void> {
+export async function markNoReload(page: Page): Promise<void> {
   await page.evaluate(() => Object.assign(window, { __noReload: true }));
 }
 
-async function stillNoReload(page: Page): Promise<boolean> {
+export async function stillNoReload(page: Page): Promise<boolean> {
   return page.evaluate(() => (window as unknown as { __noReload?: boolean }).__noReload === true);
 }
 

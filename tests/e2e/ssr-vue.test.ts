@@ -1,0 +1,5 @@
+// examples/todo/web-vue (Vue) rendered on the server and hydrated in Chromium;
+// the scenario is shared with the other front ends (ssr-app.ts).
+import { describeSsrApp } from './ssr-app.js';
+
+describeSsrApp('vue');
