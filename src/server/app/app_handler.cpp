@@ -25,6 +25,26 @@ http::response not_found() {
   return error_response(error(errc::not_found, "Not found."));
 }
 
+/// The refusal of a read (a context or a page), if any: a method other than
+/// GET or HEAD, or an invalid bearer token — refused everywhere, cached
+/// answers included; a valid one is kept in `from`, not verified again.
+std::optional<http::response> refuse_read(const services& svc, const http::request& req,
+                                          caller& from) {
+  if (req.method != "GET" && req.method != "HEAD") {
+    return error_response(
+        error(errc::method_not_allowed, "Use GET.").with_header("Allow", "GET, HEAD"));
+  }
+  if (!verify_bearer(svc.jwt, from)) {
+    return error_response(error(errc::unauthenticated, "Invalid or expired token."));
+  }
+  return std::nullopt;
+}
+
+std::string_view if_none_match_of(const http::request& req) {
+  const auto* value = req.find("If-None-Match");
+  return value ? std::string_view(*value) : std::string_view{};
+}
+
 /// The HTTP transport's sink: the request's responder.
 struct http_sink {
   const http::request* req;
@@ -49,18 +69,9 @@ void app_handler::handle(const http::request& req, http::responder res) {
     if (kind == "ctx" && !name.empty()) {
       const auto* ctx = svc_.cat.context(name);
       if (!ctx) return res.send(error_response(error(errc::not_found, "Unknown context.")));
-      if (req.method != "GET" && req.method != "HEAD") {
-        return res.send(error_response(
-            error(errc::method_not_allowed, "Use GET.").with_header("Allow", "GET, HEAD")));
-      }
-      // An invalid bearer token is refused everywhere, cached answers included;
-      // a valid one is not verified again on the worker.
       caller from = caller_of(req);
-      if (!verify_bearer(svc_.jwt, from)) {
-        return res.send(error_response(error(errc::unauthenticated, "Invalid or expired token.")));
-      }
-      const auto* if_none_match = req.find("If-None-Match");
-      const std::string_view etags = if_none_match ? std::string_view(*if_none_match) : "";
+      if (auto refused = refuse_read(svc_, req, from)) return res.send(std::move(*refused));
+      const std::string_view etags = if_none_match_of(req);
       context_lookup lookup;
       try {
         lookup = lookup_context(svc_, *ctx, req.query());
@@ -133,16 +144,9 @@ void app_handler::handle(const http::request& req, http::responder res) {
 }
 
 void app_handler::handle_page(const http::request& req, http::responder res, page_match& page) {
-  if (req.method != "GET" && req.method != "HEAD") {
-    return res.send(error_response(
-        error(errc::method_not_allowed, "Use GET.").with_header("Allow", "GET, HEAD")));
-  }
   caller from = caller_of(req);
-  if (!verify_bearer(svc_.jwt, from)) {
-    return res.send(error_response(error(errc::unauthenticated, "Invalid or expired token.")));
-  }
-  const auto* if_none_match = req.find("If-None-Match");
-  const std::string_view etags = if_none_match ? std::string_view(*if_none_match) : "";
+  if (auto refused = refuse_read(svc_, req, from)) return res.send(std::move(*refused));
+  const std::string_view etags = if_none_match_of(req);
   try {
     if (auto hit = page_fast_path(svc_, page, req.path(), req.query(), etags)) {
       return res.send(std::move(*hit));
