@@ -31,9 +31,7 @@ const build_timeout_ms = 120_000;
 export const step_timeout_ms = 10_000;
 
 /** The app's directory. */
-function appDir(framework: Framework): string {
-  return join(root, 'examples', 'todo', `web-${framework}`);
-}
+const appDir = (framework: Framework): string => join(root, 'examples', 'todo', `web-${framework}`);
 
 /** `vite build` of the app into `outDir`; rejects with Vite's output on failure. */
 function buildApp(framework: Framework, outDir: string): Promise<void> {
