@@ -1,8 +1,10 @@
 // mizan::run: the application binary's command line (PROTOCOL.md §10).
+#include "edge/purger.hpp"
 #include "gen/generate.hpp"
 #include "mizan/app.hpp"
 #include "mizan/users.hpp"
 #include "server/app/app_handler.hpp"
+#include "server/app/edge_command.hpp"
 #include "server/app/services.hpp"
 #include "server/cluster/fanout.hpp"
 #include "server/endpoints/responses.hpp"
@@ -49,6 +51,25 @@ std::shared_ptr<ssr::renderer_pool> start_renderers(const server::settings& cfg)
   return std::make_shared<ssr::renderer_pool>(std::move(o));
 }
 
+/// The edge purge client of MIZAN_EDGE_PURGE; none without it. A target
+/// that was down comes back: clients may have refetched a stale copy from it
+/// meanwhile, so every socket refetches.
+std::shared_ptr<edge::purger> start_edge_purger(server::services& svc) {
+  if (svc.cfg.edge_purge.empty()) return nullptr;
+  edge::purger_options o;
+  o.targets = svc.cfg.edge_purge;
+  o.token = svc.cfg.edge_purge_token;
+  o.log = [](std::string_view line) { http::detail::log_line(line); };
+  o.recovered = [&svc] { svc.missed(); };
+  return std::make_shared<edge::purger>(std::move(o));
+}
+
+// Keeps svc.edge only while the listeners its recovery calls are alive.
+struct edge_scope {
+  server::services& svc;
+  ~edge_scope() { svc.edge.reset(); }
+};
+
 int serve(registry& app, const app_options& options) {
   server::services svc(server::load_settings(server::process_env, options.static_dir), app);
   migrate_all(svc.database, options);
@@ -73,6 +94,8 @@ int serve(registry& app, const app_options& options) {
   std::optional<server::fanout> cluster;
   if (svc.redis) cluster.emplace(svc);
   svc.renderers = start_renderers(svc.cfg);
+  svc.edge = start_edge_purger(svc);
+  const edge_scope edge_lifetime{svc};
   server::app_handler handler(svc, runner, &sockets);
   http::server_config config;
   config.host = svc.cfg.host;
@@ -136,6 +159,7 @@ int run(registry& app, int argc, char** argv, const app_options& options) {
   auto* manifest_cmd = cli.add_subcommand("manifest", "Print the edge manifest as JSON");
   auto* createuser_cmd = cli.add_subcommand("createuser", "Create a user; password from stdin");
   auto* generate_cmd = cli.add_subcommand("generate", "Write the TypeScript client");
+  const server::edge_cli edge_cmds = server::add_edge_cli(cli);
   std::string generate_out, generate_framework = "all";
   generate_cmd->add_option("--out", generate_out, "Output directory")->required();
   generate_cmd->add_option("--framework", generate_framework, "react, vue, svelte or all")
@@ -159,6 +183,10 @@ int run(registry& app, int argc, char** argv, const app_options& options) {
       std::cout << server::pretty_json(schema_cmd->parsed() ? server::schema_of(cat)
                                                             : server::manifest_of(cat));
       return 0;
+    }
+    if (edge_cmds.parsed()) {
+      const server::catalog cat(app, prefix_from_env());
+      return server::run_edge_cli(edge_cmds, server::manifest_of(cat));
     }
     if (createuser_cmd->parsed()) {
       spec.is_staff = spec.is_staff || spec.is_superuser;  // as Django's createsuperuser

@@ -2,6 +2,8 @@
 
 #include "cache/memory_store.hpp"
 #include "cache/redis_store.hpp"
+#include "edge/purger.hpp"
+#include "server/edge/edge_tagging.hpp"
 #include "server/registry/schema.hpp"
 
 #include <boost/json/serialize.hpp>
@@ -103,6 +105,13 @@ services::services(settings s, const registry& reg)
 
 void services::apply(const mutation_effects& effects) {
   for (const auto& e : effects.invalidate) cache->purge(e);
+  // Before any client hears of the change: a client refetching what it was
+  // told is stale must not find the old value at the edge.
+  if (edge) {
+    if (auto tags = edge_purge_tags(cat, effects); !tags.empty()) {
+      edge->purge(std::move(tags), cfg.edge_purge_wait);
+    }
+  }
   for (const auto& listener : listeners) listener(effects);
   if (broadcast) broadcast(effects);
 }

@@ -23,6 +23,9 @@
 namespace mizan::ssr {
 class renderer_pool;
 }
+namespace mizan::edge {
+class purger;
+}
 
 namespace mizan::server {
 
@@ -48,6 +51,8 @@ struct mutation_effects {
   std::string ended_session;
   /// A user every session of whom ended (a password change).
   std::optional<std::int64_t> ended_sessions_of;
+  /// The user the call signed in, if it did.
+  std::optional<std::int64_t> signed_in;
   /// Channel messages the call published: channel and JSON text.
   std::vector<std::pair<std::string, std::string>> published;
   /// The socket whose call this was (ws::socket_handle::serial; 0: none): its
@@ -83,6 +88,9 @@ class services {
   /// The server-side renderers (MIZAN_SSR_BUNDLE); null: pages carry their
   /// data and no markup. Set before serving.
   std::shared_ptr<ssr::renderer_pool> renderers;
+  /// Purges the edge caches (MIZAN_EDGE_PURGE); null: none. Set before
+  /// serving.
+  std::shared_ptr<edge::purger> edge;
   // Set up before serving; read-only after:
   /// This process's listeners (the WebSocket push).
   std::vector<invalidation_listener> listeners;
@@ -95,8 +103,9 @@ class services {
   /// The parts that identity, CSRF, sessions and `mizan::call` use.
   const identity_services identity_view{cfg, allowed_origins, jwt, sessions, database};
 
-  /// Purges the origin cache for the effects' entries, tells every listener,
-  /// then the other instances.
+  /// Purges the origin cache for the effects' entries, then the edge caches
+  /// (waiting up to MIZAN_EDGE_PURGE_WAIT_MS for them), tells every
+  /// listener, then the other instances.
   void apply(const mutation_effects& effects);
   /// What another instance committed: the shared cache is purged already, so
   /// only the listeners hear of it.

@@ -1,6 +1,7 @@
 #include "server/app/settings.hpp"
 
 #include "core/crypto.hpp"
+#include "edge/purge_target.hpp"
 #include "redis/config.hpp"
 
 #include <fmt/format.h>
@@ -137,6 +138,23 @@ settings load_settings(const env_lookup& env, const std::string& default_static_
       bad("MIZAN_REDIS_URL", e.what());
     }
     s.redis_url = *url;
+  }
+  if (auto v = env("MIZAN_EDGE_PURGE")) {
+    try {
+      s.edge_purge = edge::parse_purge_targets(*v);
+    } catch (const std::invalid_argument& e) {
+      bad("MIZAN_EDGE_PURGE", e.what());
+    }
+  }
+  s.edge_purge_token = env("MIZAN_EDGE_PURGE_TOKEN").value_or("");
+  for (const auto& target : s.edge_purge) {
+    if (target.kind != edge::purge_kind::varnish && s.edge_purge_token.empty()) {
+      bad("MIZAN_EDGE_PURGE_TOKEN", "is required to purge " + target.url);
+    }
+  }
+  if (auto v = env("MIZAN_EDGE_PURGE_WAIT_MS")) {
+    s.edge_purge_wait = std::chrono::milliseconds(
+        parse_number<std::size_t>("MIZAN_EDGE_PURGE_WAIT_MS", *v, 0, 60000));
   }
   if (auto v = env("MIZAN_DRAIN_MS"))
     s.drain_ms = parse_number<std::size_t>("MIZAN_DRAIN_MS", *v, 0, 600000);

@@ -2,6 +2,8 @@
 // (PROTOCOL.md §10). Invalid settings stop start-up with a `config_error`.
 #pragma once
 
+#include "edge/purge_target.hpp"
+
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -31,6 +33,13 @@ struct settings {
   /// still served, so a load balancer stops sending any before the server
   /// stops (MIZAN_DRAIN_MS).
   std::size_t drain_ms = 0;
+  /// The edge caches purged after each mutation (MIZAN_EDGE_PURGE), the
+  /// token their purge API takes, and how long a mutation waits for them
+  /// before it is answered (docs/edge.md). No target: responses carry no
+  /// cache tags, so no edge keeps them.
+  std::vector<edge::purge_target> edge_purge;
+  std::string edge_purge_token;
+  std::chrono::milliseconds edge_purge_wait{1000};
   std::string data_dir = "./data";
   std::size_t threads = 1;
   std::size_t workers = 2;  ///< worker pool threads (handlers that block)

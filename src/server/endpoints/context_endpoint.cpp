@@ -6,6 +6,7 @@
 #include "mizan/channel.hpp"
 #include "server/dispatch/call_state.hpp"
 #include "server/dispatch/dispatch.hpp"
+#include "server/edge/edge_tagging.hpp"
 #include "server/endpoints/endpoints.hpp"
 #include "server/endpoints/responses.hpp"
 #include "server/identity/identity.hpp"
@@ -23,7 +24,8 @@ std::string cache_control(const context_def& ctx) {
 }
 
 http::response respond_with(std::string_view if_none_match, const context_def& ctx,
-                            const prepared_context& p, std::string_view cache_state) {
+                            const prepared_context& p, std::string_view cache_state,
+                            const settings& cfg, std::string_view edge_tags) {
   http::response r;
   r.status = p.status;
   r.headers.reserve(6);
@@ -31,6 +33,7 @@ http::response respond_with(std::string_view if_none_match, const context_def& c
   if (p.status == 200) {
     add_header(r, "ETag", p.etag);
     add_header(r, "Cache-Control", cache_control(ctx));
+    add_edge_tags(r, cfg, edge_tags);
   } else {
     add_header(r, "Cache-Control", "no-store");
     for (const auto& [name, value] : p.error_headers) add_header(r, name, value);
@@ -68,6 +71,12 @@ prepared_context compute(services& svc, const context_def& ctx, const boost::jso
   return p;
 }
 
+// A public context's tags depend on its params alone.
+std::string public_tags(const services& svc, const context_def& ctx, const context_lookup& lookup) {
+  if (svc.cfg.edge_purge.empty()) return {};
+  return edge_tags(svc.cfg, ctx, lookup.parsed.params, std::nullopt, {});
+}
+
 bool locally_cacheable(const context_def& ctx) {
   return ctx.ttl_seconds && !ctx.is_private && !ctx.needs_user;
 }
@@ -97,9 +106,14 @@ std::optional<http::response> serve_context(services& svc, const caller& from,
   } else if (state.user) {
     scope = fmt::format("user:{}", state.user->id);
   }
+  std::string tags;
+  if (!svc.cfg.edge_purge.empty()) {
+    tags = edge_tags(svc.cfg, ctx, lookup.parsed.params,
+                     state.user ? std::optional(state.user->id) : std::nullopt, from.cookies);
+  }
   if (!ctx.ttl_seconds || scope.empty()) {
     return respond_with(if_none_match, ctx, compute(svc, ctx, lookup.parsed.params, state),
-                        "bypass");
+                        "bypass", svc.cfg, tags);
   }
 
   if (lookup.key.empty()) {
@@ -110,15 +124,16 @@ std::optional<http::response> serve_context(services& svc, const caller& from,
   if (!seen.looked_up) {
     if (auto hit = svc.cache->get(key)) {
       prepared_context p{200, std::move(hit->body), std::move(hit->etag), true};
-      return respond_with(if_none_match, ctx, p, "hit");
+      return respond_with(if_none_match, ctx, p, "hit", svc.cfg, tags);
     }
   }
   // Concurrent misses for one key compute once; the others wait for it.
   // Every one of them, the leader too, is answered through its reply.
   const std::string flight = flight_key(key, seen.ticket);
   const bool leader =
-      svc.flights.join(flight, [&ctx, if_none_match, send = wait()](const prepared_context* p) {
-        send(respond_with(if_none_match, ctx, *p, "miss"));
+      svc.flights.join(flight, [&ctx, &cfg = svc.cfg, if_none_match, tags = std::move(tags),
+                                send = wait()](const prepared_context* p) {
+        send(respond_with(if_none_match, ctx, *p, "miss", cfg, tags));
       });
   if (!leader) return std::nullopt;
   prepared_context p = compute(svc, ctx, lookup.parsed.params, state);
@@ -153,7 +168,7 @@ std::optional<http::response> context_fast_path(services& svc, const context_def
   auto hit = svc.cache->get(lookup.key);
   if (!hit) return std::nullopt;
   prepared_context p{200, std::move(hit->body), std::move(hit->etag), true};
-  return respond_with(if_none_match, ctx, p, "hit");
+  return respond_with(if_none_match, ctx, p, "hit", svc.cfg, public_tags(svc, ctx, lookup));
 }
 
 std::optional<http::response> context_endpoint(services& svc, const caller& from,
@@ -169,7 +184,7 @@ std::optional<http::response> context_endpoint(services& svc, const caller& from
     if (!lookup.key.empty()) {
       if (auto hit = svc.cache->get(lookup.key, ctx.name, seen.ticket)) {
         prepared_context p{200, std::move(hit->body), std::move(hit->etag), true};
-        return respond_with(if_none_match, ctx, p, "hit");
+        return respond_with(if_none_match, ctx, p, "hit", svc.cfg, public_tags(svc, ctx, lookup));
       }
       seen.looked_up = true;
     } else {

@@ -18,6 +18,9 @@ void finish_mutation(services& svc, const identity& who, const detail::call_stat
     effects.ended_session = session_tag(who.session_id);
   }
   if (state.end_other_sessions && state.signed_in) effects.ended_sessions_of = state.signed_in->id;
+  if (state.change == detail::session_change::sign_in && state.signed_in) {
+    effects.signed_in = state.signed_in->id;
+  }
 }
 
 }  // namespace mizan::server

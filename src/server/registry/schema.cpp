@@ -2,6 +2,8 @@
 
 #include <boost/json/serialize.hpp>
 
+#include <algorithm>
+
 namespace mizan::server {
 namespace {
 
@@ -21,6 +23,17 @@ std::string_view level_name(auth_level level) {
 
 std::string_view auth_name(const function_def& f) {
   return f.auth_predicate ? "predicate" : level_name(f.auth);
+}
+
+// The strictest guard of a context's functions: what an edge would have to
+// check before serving a copy (it can check none but a user's MWT).
+std::string_view context_auth(const context_def& ctx) {
+  auth_level level = auth_level::none;
+  for (const auto* f : ctx.functions) {
+    if (f->auth_predicate) return "predicate";
+    level = std::max(level, f->auth);
+  }
+  return level_name(level);
 }
 
 boost::json::value rules_json(const rules& r) {
@@ -146,6 +159,7 @@ boost::json::value manifest_of(const catalog& cat) {
                                            {"params", params_json(ctx.params)},
                                            {"ttl", optional_int(ctx.ttl_seconds)},
                                            {"private", ctx.is_private},
+                                           {"auth", context_auth(ctx)},
                                            {"rev", ctx.rev}});
   }
   std::vector<const function_def*> all;
