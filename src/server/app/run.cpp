@@ -7,6 +7,7 @@
 #include "server/app/edge_command.hpp"
 #include "server/app/services.hpp"
 #include "server/cluster/fanout.hpp"
+#include "server/edge/edge_tagging.hpp"
 #include "server/endpoints/responses.hpp"
 #include "server/identity/identity.hpp"
 #include "server/realtime/realtime.hpp"
@@ -18,6 +19,7 @@
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
 
+#include <atomic>
 #include <cstdio>
 #include <iostream>
 
@@ -51,17 +53,29 @@ std::shared_ptr<ssr::renderer_pool> start_renderers(const server::settings& cfg)
   return std::make_shared<ssr::renderer_pool>(std::move(o));
 }
 
-/// The edge purge client of MIZAN_EDGE_PURGE; none without it. A target
-/// that was down comes back: clients may have refetched a stale copy from it
-/// meanwhile, so every socket refetches.
+/// The edge purge client of MIZAN_EDGE_PURGE; none without it. When an edge
+/// that missed purges answers again, it may hold anything stale (its owed
+/// purges may even have been dropped): every entry of every context goes,
+/// and every socket refetches what it may have read from it meanwhile.
 std::shared_ptr<edge::purger> start_edge_purger(server::services& svc) {
   if (svc.cfg.edge_purge.empty()) return nullptr;
   edge::purger_options o;
   o.targets = svc.cfg.edge_purge;
   o.token = svc.cfg.edge_purge_token;
   o.log = [](std::string_view line) { http::detail::log_line(line); };
-  o.recovered = [&svc] { svc.missed(); };
-  return std::make_shared<edge::purger>(std::move(o));
+  // Called on the purger's own thread, which lives no longer than it.
+  auto self = std::make_shared<std::atomic<edge::purger*>>(nullptr);
+  o.recovered = [&svc, self] {
+    if (auto* purger = self->load()) {
+      if (auto all = server::edge_whole_purge_tags(svc.cat); !all.empty()) {
+        purger->purge(std::move(all), std::chrono::milliseconds(0));
+      }
+    }
+    svc.missed();
+  };
+  auto purger = std::make_shared<edge::purger>(std::move(o));
+  self->store(purger.get());
+  return purger;
 }
 
 // Keeps svc.edge only while the listeners its recovery calls are alive.

@@ -80,4 +80,13 @@ std::vector<std::string> edge_purge_tags(const catalog& cat, const mutation_effe
   return tags;
 }
 
+std::vector<std::string> edge_whole_purge_tags(const catalog& cat) {
+  std::vector<std::string> tags;
+  for (const auto& [name, ctx] : cat.contexts()) {
+    if (!edge_cacheable(ctx)) continue;
+    edge::purge_tags(tagged(ctx), params::invalidation_entry{name, {}}, {}, tags);
+  }
+  return tags;
+}
+
 }  // namespace mizan::server

@@ -38,4 +38,7 @@ void add_edge_tags(http::response& res, const settings& cfg, std::string_view ta
 /// private entry of a user who signed in or out or whose sessions ended.
 std::vector<std::string> edge_purge_tags(const catalog& cat, const mutation_effects& effects);
 
+/// The tags of every entry an edge may hold: one per edge-cacheable context.
+std::vector<std::string> edge_whole_purge_tags(const catalog& cat);
+
 }  // namespace mizan::server
