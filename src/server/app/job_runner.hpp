@@ -10,6 +10,7 @@
 #include "http/server.hpp"
 #include "mizan/db/errors.hpp"
 #include "server/app/services.hpp"
+#include "server/edge/edge_tagging.hpp"
 #include "server/endpoints/responses.hpp"
 #include "server/write_lane/write_lane.hpp"
 
@@ -43,10 +44,17 @@ class mutation_job final : public write_job {
     effects_ = mutation_effects{};
     succeeded_ = false;
   }
+  void gather_edge_tags(std::vector<std::string>& tags) const override {
+    if (succeeded_ && svc_.edge) {
+      auto mine = edge_purge_tags(svc_.cat, effects_);
+      tags.insert(tags.end(), std::make_move_iterator(mine.begin()),
+                  std::make_move_iterator(mine.end()));
+    }
+  }
   void finish(bool committed, std::exception_ptr why) noexcept override {
     if (succeeded_ && committed) {
       try {
-        svc_.apply(effects_);
+        svc_.apply(effects_, /*edge_purged=*/true);
       } catch (const std::exception& e) {
         // The write is committed: answer it. A stale cache entry expires.
         log_failure("invalidation after commit", e.what());

@@ -19,6 +19,7 @@
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdio>
 #include <iostream>
@@ -110,6 +111,13 @@ int serve(registry& app, const app_options& options) {
   svc.renderers = start_renderers(svc.cfg);
   svc.edge = start_edge_purger(svc);
   const edge_scope edge_lifetime{svc};
+  if (svc.edge) {
+    lane.on_committed([&svc](std::vector<std::string> tags) {
+      std::sort(tags.begin(), tags.end());
+      tags.erase(std::unique(tags.begin(), tags.end()), tags.end());
+      svc.edge->purge(std::move(tags), svc.cfg.edge_purge_wait);
+    });
+  }
   server::app_handler handler(svc, runner, &sockets);
   http::server_config config;
   config.host = svc.cfg.host;

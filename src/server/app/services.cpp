@@ -103,11 +103,11 @@ services::services(settings s, const registry& reg)
       page_html(cfg.static_dir, cfg.debug),
       schema_json(boost::json::serialize(schema_of(cat))) {}
 
-void services::apply(const mutation_effects& effects) {
+void services::apply(const mutation_effects& effects, bool edge_purged) {
   for (const auto& e : effects.invalidate) cache->purge(e);
   // Before any client hears of the change: a client refetching what it was
   // told is stale must not find the old value at the edge.
-  if (edge) {
+  if (edge && !edge_purged) {
     if (auto tags = edge_purge_tags(cat, effects); !tags.empty()) {
       edge->purge(std::move(tags), cfg.edge_purge_wait);
     }

@@ -106,7 +106,8 @@ class services {
   /// Purges the origin cache for the effects' entries, then the edge caches
   /// (waiting up to MIZAN_EDGE_PURGE_WAIT_MS for them), tells every
   /// listener, then the other instances.
-  void apply(const mutation_effects& effects);
+  /// `edge_purged`: the write lane purged the edge for its whole batch.
+  void apply(const mutation_effects& effects, bool edge_purged = false);
   /// What another instance committed: the shared cache is purged already, so
   /// only the listeners hear of it.
   void apply_remote(const mutation_effects& effects);

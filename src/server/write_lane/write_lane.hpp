@@ -34,6 +34,10 @@ class write_job {
   /// (if not, `why` holds the error that lost them). Answers go out here, so
   /// no client hears of a write before it is committed.
   virtual void finish(bool committed, std::exception_ptr why) noexcept = 0;
+  /// Called on every job of a committed batch before any `finish`: adds the
+  /// edge cache tags its commit made stale, so that the batch purges the
+  /// edge once rather than once per job.
+  virtual void gather_edge_tags(std::vector<std::string>& tags) const { (void)tags; }
   /// What the job is, for the log ("POST /api/mizan/call/add_todo/").
   virtual std::string describe() const { return "a mutation"; }
 };
@@ -61,6 +65,12 @@ class write_lane {
   write_lane(const write_lane&) = delete;
   write_lane& operator=(const write_lane&) = delete;
 
+  /// Purges the edge for a committed batch (the tags its jobs gathered),
+  /// before their answers go. Set before the first post.
+  void on_committed(std::function<void(std::vector<std::string> edge_tags)> purge) {
+    purge_edge_ = std::move(purge);
+  }
+
   /// Queues a job. Throws std::logic_error once `join` has begun.
   void post(std::unique_ptr<write_job> job);
   /// Runs every job already queued, then stops the thread. Idempotent.
@@ -76,6 +86,7 @@ class write_lane {
   const std::size_t max_batch_;
   const std::chrono::milliseconds slow_;
   const slow_job_handler on_slow_;
+  std::function<void(std::vector<std::string>)> purge_edge_;
   std::mutex mutex_;
   std::condition_variable wake_;
   std::deque<std::unique_ptr<write_job>> jobs_;

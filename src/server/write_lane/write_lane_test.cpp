@@ -51,6 +51,9 @@ class scripted_job final : public write_job {
     }
   }
   void retry() noexcept override { log_.add("retry " + name_); }
+  void gather_edge_tags(std::vector<std::string>& tags) const override {
+    tags.push_back("tag-" + name_);
+  }
   std::string describe() const override { return name_; }
   void finish(bool committed, std::exception_ptr why) noexcept override {
     std::string reason;
@@ -88,6 +91,7 @@ class WriteLane : public ::testing::Test {
   void run_as_one_batch(std::vector<std::pair<std::string, std::function<void()>>> jobs) {
     std::promise<void> started, release;
     write_lane lane(db);
+    if (purge_edge) lane.on_committed(purge_edge);
     lane.post(std::make_unique<scripted_job>("gate", log, [&] {
       started.set_value();
       release.get_future().wait();
@@ -103,7 +107,27 @@ class WriteLane : public ::testing::Test {
   db_test::temp_dir dir;
   mizan::db::database db{dir.url()};
   journal log;
+  std::function<void(std::vector<std::string>)> purge_edge;
 };
+
+// One edge purge per committed batch, with every job's tags, before any
+// job is answered; none for a batch that was lost.
+TEST_F(WriteLane, ACommittedBatchPurgesTheEdgeOnceBeforeItsAnswers) {
+  purge_edge = [this](std::vector<std::string> tags) {
+    std::string line = "purge";
+    for (const auto& t : tags) line += " " + t;
+    log.add(line);
+  };
+  run_as_one_batch({{"a", insert("a")}, {"b", insert("b")}});
+  EXPECT_EQ(log.events,
+            (std::vector<std::string>{"run gate", "purge tag-gate", "committed gate", "run a",
+                                      "run b", "purge tag-a tag-b", "committed a", "committed b"}));
+  log.events.clear();
+  run_as_one_batch({{"c", [&] { db.exec("rollback"); }}});
+  EXPECT_EQ(std::count_if(log.events.begin(), log.events.end(),
+                          [](const std::string& e) { return e.rfind("purge", 0) == 0; }),
+            1);  // the gate's batch only
+}
 
 // Jobs queued together form one batch: all of them run before any is answered.
 TEST_F(WriteLane, JobsQueuedTogetherCommitTogetherAndAreAnsweredAfter) {
