@@ -57,12 +57,14 @@ struct target_state {
   std::uint64_t queued = 0;  // the newest purge() whose tags this target owes
   std::uint64_t acked = 0;   // the newest purge() this target acknowledged
   bool failing = false;      // the last request failed, or tags were dropped
+  bool late = false;         // a waiter gave up on it; nobody waits until it answers
   std::uint64_t dropped = 0;
 
   // The io thread's only.
   purge_connection connection;
   asio::steady_timer wake;   // waits for tags; purge() cancels it
   asio::steady_timer pause;  // the backoff after a failure
+  std::chrono::steady_clock::time_point last_attempt;
   std::uint64_t streak = 0;  // failed requests since the last success
 };
 
@@ -124,6 +126,7 @@ struct purger_state {
       t.acked = std::max(t.acked, seq);
       t.in_flight = 0;
       recovering = std::exchange(t.failing, false);
+      t.late = false;
       dropped = std::exchange(t.dropped, 0);
     }
     changed.notify_all();
@@ -174,6 +177,7 @@ asio::awaitable<void> run_target(purger_state& p, target_state& t) {
       continue;
     }
     std::string error;
+    t.last_attempt = std::chrono::steady_clock::now();
     for (const auto& request : purge_requests(t.target.kind, p.options.token, next->tags)) {
       ++p.requests;
       error = co_await t.connection.send(request, p.options.request_timeout);
@@ -259,22 +263,51 @@ bool purger::purge(std::vector<std::string> tags, std::chrono::milliseconds wait
   for (auto& t : p.targets) {
     if (auto line = p.owe(*t, tags)) lines.push_back(std::move(*line));
     t->queued = seq;
-    failing = failing || t->failing;
+    failing = failing || t->failing || t->late;
   }
   lock.unlock();
   if (!lines.empty()) p.changed.notify_all();  // waiters on a dropped backlog
-  for (auto& t : p.targets) asio::post(p.io, [&wake = t->wake] { wake.cancel(); });
+  for (auto& t : p.targets) {
+    asio::post(p.io, [&t = *t] {
+      t.wake.cancel();
+      // New tags for an edge in its backoff: try it now rather than at the
+      // end of the backoff (at most every first_backoff), so an edge that is
+      // back serves nothing stale for longer than one round trip.
+      if (std::chrono::steady_clock::now() - t.last_attempt >= detail::first_backoff) {
+        t.pause.cancel();
+      }
+    });
+  }
   for (const auto& line : lines) p.log(line);
   if (failing) return false;
 
-  // A failing target is not waited for; tags acknowledged before a later
-  // failure still count.
+  // A failing or late target is not waited for; tags acknowledged before a
+  // later failure still count.
   const auto acked = [&](const auto& t) { return t->acked >= seq; };
-  const auto settled = [&](const auto& t) { return acked(t) || t->failing; };
+  const auto settled = [&](const auto& t) { return acked(t) || t->failing || t->late; };
   lock.lock();
-  p.changed.wait_until(lock, std::chrono::steady_clock::now() + wait,
-                       [&] { return std::all_of(p.targets.begin(), p.targets.end(), settled); });
-  return std::all_of(p.targets.begin(), p.targets.end(), acked);
+  const bool all = p.changed.wait_until(lock, std::chrono::steady_clock::now() + wait, [&] {
+    return std::all_of(p.targets.begin(), p.targets.end(), settled);
+  });
+  if (all) return std::all_of(p.targets.begin(), p.targets.end(), acked);
+  if (wait <= std::chrono::milliseconds(0)) return false;  // the caller did not mean to wait
+  // An edge that answers nothing within the wait (frozen, or slow) would hold
+  // every mutation for as long: until it acknowledges, nobody waits for it.
+  std::vector<std::string> late;
+  for (auto& t : p.targets) {
+    if (settled(t)) continue;
+    t->late = true;
+    late.push_back(t->name);
+  }
+  lock.unlock();
+  p.changed.notify_all();
+  for (const auto& name : late) {
+    p.log(
+        fmt::format("edge purge: {}: no acknowledgement within {} ms; not waited for until it "
+                    "answers",
+                    name, wait.count()));
+  }
+  return false;
 }
 
 purger::stats purger::statistics() const {

@@ -82,7 +82,11 @@ class purger {
   /// targets or no tags); false when `wait` ran out, or a target failed:
   /// while a target is failing (its last request failed) this call does not
   /// wait at all, so a dead edge cannot slow every mutation; its tags stay
-  /// queued for the retries.
+  /// queued for the retries. A target that let a wait run out (frozen or
+  /// slow) is not waited for either, until it acknowledges. New tags for a
+  /// target in its backoff make it try again at once (at most every 100 ms),
+  /// so an edge that is back is purged within one round trip. A `wait` of
+  /// zero only queues.
   /// Errors: never for the network; std::invalid_argument for an empty tag
   /// or one with a byte outside `!`..`~` (it would break the header it goes in).
   /// Thread-safe: called from many threads at once.

@@ -257,6 +257,42 @@ TEST(Purger, TimesOutAFrozenTarget) {
   EXPECT_EQ(seen.count("timeout"), 1u);
 }
 
+// A frozen edge held every mutation for the whole wait until its request
+// timed out (2 s): now only the first waiter waits.
+TEST(Purger, WaitsForAFrozenTargetOnlyOnceUntilItAnswers) {
+  fake_purge_server edge;
+  edge.freeze();
+  observer seen;
+  purger p(seen.options("varnish=" + edge.url(), 5s));
+  EXPECT_FALSE(p.purge({"mz:a"}, 200ms));
+  const auto start = clock::now();
+  EXPECT_FALSE(p.purge({"mz:b"}, 1s));
+  EXPECT_FALSE(p.purge({"mz:c"}, 1s));
+  EXPECT_LT(clock::now() - start, 500ms);
+  EXPECT_EQ(seen.count("no acknowledgement within 200 ms"), 1u);
+  EXPECT_FALSE(p.purge({"mz:d"}, 0ms));  // only queues: no line
+  EXPECT_EQ(seen.count("no acknowledgement"), 1u);
+}
+
+// An edge that came back was purged only at the end of its backoff (up to
+// 5 s), serving stale entries meanwhile; new tags now end the backoff.
+TEST(Purger, NewTagsEndTheBackoffOfAnEdgeThatIsBack) {
+  fake_purge_server edge;
+  edge.answer(500);
+  observer seen;
+  purger p(seen.options("varnish=" + edge.url()));
+  EXPECT_FALSE(p.purge({"mz:a"}, 0ms));
+  // Five failures: the next retry is 1.6 s away.
+  ASSERT_TRUE(eventually([&] { return p.statistics().failures >= 5; }));
+  edge.answer(200);
+  std::this_thread::sleep_for(150ms);
+  const auto before = edge.requests().size();
+  EXPECT_FALSE(p.purge({"mz:b"}, 0ms));
+  ASSERT_TRUE(edge.wait_for(before + 1, 600ms));
+  EXPECT_NE(edge.requests()[before].header("xkey-purge").find("mz:b"), std::string::npos);
+  EXPECT_TRUE(eventually([&] { return seen.recoveries.load() == 1; }));
+}
+
 TEST(Purger, TreatsAFailedTlsHandshakeAsAFailure) {
   fake_purge_server edge;  // speaks plain HTTP: no handshake can succeed
   observer seen;

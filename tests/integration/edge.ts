@@ -4,7 +4,7 @@
 // instance), on a loopback port chosen before the origin starts (the
 // origin's MIZAN_EDGE_PURGE names it).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { accessSync, constants, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runTodo } from './server.js';
@@ -41,6 +41,8 @@ export class EdgeVarnish {
   private child: ChildProcess | undefined;
   private exited: Promise<void> = Promise.resolve();
   private out = '';
+  /** Starts so far: each start gets its own `-n` directory (a killed one leaves its own behind). */
+  private starts = 0;
 
   /**
    * @param port where varnishd listens (chosen first: the origin purges it)
@@ -78,8 +80,10 @@ export class EdgeVarnish {
     // cannot read this private temporary directory; unprivileged, it is what
     // varnishd does anyway. -T none: no management port to collide with.
     // One small thread pool and shared-memory log: a test, not a benchmark.
+    const workDir = join(this.dir, this.starts === 0 ? 'n' : `n${this.starts}`);
+    this.starts += 1;
     const args = [
-      '-F', '-j', 'none', '-n', join(this.dir, 'n'), '-a', `127.0.0.1:${this.port}`, '-f', vclPath,
+      '-F', '-j', 'none', '-n', workDir, '-a', `127.0.0.1:${this.port}`, '-f', vclPath,
       '-s', 'malloc,64m', '-T', 'none',
       '-p', 'thread_pools=1', '-p', 'thread_pool_min=10', '-p', 'vsl_space=4m',
     ];
@@ -123,6 +127,73 @@ export class EdgeVarnish {
   /** True while varnishd runs. */
   get running(): boolean {
     return this.child !== undefined && this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  /** The manager's process id while it runs. */
+  get pid(): number {
+    if (!this.running || this.child?.pid === undefined) throw new Error('varnishd is not running');
+    return this.child.pid;
+  }
+
+  /** The manager and every process under it (the cache process serves the requests). */
+  pids(): number[] {
+    const parents = new Map<number, number>();
+    for (const entry of readdirSync('/proc')) {
+      if (!/^\d+$/.test(entry)) continue;
+      try {
+        // "pid (comm) state ppid ...": comm may hold spaces and parentheses.
+        const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+        parents.set(Number(entry), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+      } catch {
+        // gone meanwhile
+      }
+    }
+    const out = [this.pid];
+    for (let i = 0; i < out.length; i++) {
+      for (const [pid, ppid] of parents) if (ppid === out[i] && !out.includes(pid)) out.push(pid);
+    }
+    return out;
+  }
+
+  /**
+   * Sends `signal` to every varnishd process, the cache process first (none
+   * when it is not running): SIGSTOP freezes it all (connections queue in
+   * the kernel), SIGCONT thaws.
+   */
+  signal(signal: NodeJS.Signals): void {
+    if (!this.running) return;
+    for (const pid of this.pids().reverse()) {
+      try {
+        process.kill(pid, signal);
+      } catch {
+        // exited meanwhile
+      }
+    }
+  }
+
+  /**
+   * Ends every varnishd process with `signal` (SIGKILL: a crash; SIGTERM: a
+   * clean stop) and waits for the manager's exit. The directory stays:
+   * `start()` runs it again on the same port.
+   */
+  async kill(signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+    if (!this.running) return;
+    const pids = this.pids();
+    this.signal('SIGCONT'); // a frozen process would not act on SIGTERM
+    this.signal(signal);
+    const timer = setTimeout(() => this.signal('SIGKILL'), stopTimeoutMs);
+    await this.exited;
+    clearTimeout(timer);
+    // The cache process, reparented, may outlive the manager for a moment.
+    const deadline = Date.now() + stopTimeoutMs;
+    const alive = (pid: number): boolean => {
+      try {
+        return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+      } catch {
+        return false;
+      }
+    };
+    while (pids.some(alive) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
   }
 
   /** Stops varnishd (SIGTERM, then SIGKILL) and removes its directory. */

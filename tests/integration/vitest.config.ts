@@ -17,7 +17,8 @@ const postgresqlOnly = [
 /**
  * What does not depend on the database runs once, on SQLite (README.md says
  * why for each): HTTP framing and hostile bytes, static files, the WebSocket
- * handshake, memory per connection, server-rendered pages and their renderers.
+ * handshake, memory per connection, server-rendered pages and their renderers,
+ * an edge cache that dies or freezes.
  */
 const once = [
   'tests/integration/hostile.test.ts',
@@ -25,6 +26,7 @@ const once = [
   'tests/integration/websocket-handshake.test.ts',
   'tests/integration/memory.test.ts',
   'tests/integration/ssr.test.ts',
+  'tests/integration/edge-faults.test.ts',
 ];
 
 export default defineConfig({
