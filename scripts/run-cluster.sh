@@ -43,9 +43,7 @@ fi
 if [[ $web == plain ]]; then
   static=$PWD/examples/todo/server/public
 else
-  if [[ ! -f node_modules/.package-lock.json || package-lock.json -nt node_modules/.package-lock.json ]]; then
-    npm install --no-audit --no-fund --loglevel=error
-  fi
+  scripts/npm-ci.sh --if-stale
   npm run build --workspace "examples/todo/web-$web"
   static=$PWD/examples/todo/web-$web/dist
   export MIZAN_SSR_BUNDLE=${MIZAN_SSR_BUNDLE:-$PWD/examples/todo/web-$web/dist-server/entry-server.js}

@@ -32,9 +32,7 @@ if [[ $kind == varnish ]] && ! dpkg-query -W -f='${Status}' varnish-modules 2>/d
   "${sudo_cmd[@]}" apt-get update -qq
   "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends varnish varnish-modules >/dev/null
 fi
-if [[ ! -f node_modules/.package-lock.json || package-lock.json -nt node_modules/.package-lock.json ]]; then
-  npm install --no-audit --no-fund --loglevel=error
-fi
+scripts/npm-ci.sh --if-stale
 if [[ $web == plain ]]; then
   export MIZAN_STATIC_DIR=$PWD/examples/todo/server/public
 else

@@ -28,11 +28,8 @@ if [[ $# -eq 0 || "$1" == serve ]]; then
   if [[ "$web" == plain ]]; then
     static="$PWD/examples/todo/server/public"
   else
-    # Installs the locked versions (see scripts/test.sh for why not `npm ci`);
-    # only when the lock file is newer than the last install (or there was none).
-    if [[ ! -f node_modules/.package-lock.json || package-lock.json -nt node_modules/.package-lock.json ]]; then
-      npm install --no-audit --no-fund --loglevel=error >&2
-    fi
+    # The locked packages, when the lock file is newer than the last install.
+    scripts/npm-ci.sh --if-stale >&2
     # The client (dist/) and the server entry (dist-server/).
     npm run build --workspace "examples/todo/web-$web" >&2
     static="$PWD/examples/todo/web-$web/dist"

@@ -7,10 +7,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/bootstrap.sh --test
-# `npm install` keeps the lock file's versions. Not `npm ci`: with npm's
-# omit-lockfile-registry-resolved setting (as on our machines) it refuses any
-# lock file for lacking other platforms' optional packages (rollup's).
-npm install --no-audit --no-fund --loglevel=error
+# Exactly the locked packages (scripts/npm-ci.sh); fails when package.json
+# and package-lock.json disagree.
+scripts/npm-ci.sh
 
 scripts/check-format.sh
 
