@@ -7,6 +7,7 @@
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { Agent, Reply, signedIn, type Todo } from './agent.js';
 import { EdgeVarnish } from './edge.js';
+import { label, sameBrowser, todoOf, todosOf } from './edge-shared.js';
 import { freePort, startServer, type TodoServer } from './server.js';
 import { closeAll, connect, sleep, type Client } from './ws.js';
 
@@ -73,21 +74,11 @@ async function send(agent: Agent, url: string, timeoutMs: number, body?: unknown
 
 const describe = (o: Outcome): string =>
   `${o.what}: ${o.reply ? `${o.reply.status} after ${o.ms.toFixed(0)} ms: ${o.reply.text.slice(0, 160)}` : `${o.failure} (${o.ms.toFixed(0)} ms)`}`;
-const label = (r: Reply): string | null => r.header('X-Mizan-Edge');
-const todosOf = (r: Reply): number => r.json<{ public_stats: { todos: number } }>().public_stats.todos;
-const doneOf = (r: Reply): boolean => r.json<{ get_todo: Todo }>().get_todo.done;
+const doneOf = (r: Reply): boolean => todoOf(r).done;
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
 const statsPath = '/api/mizan/ctx/stats/';
 const boardPath = '/api/mizan/ctx/leaderboard/?limit=5';
 const todoPath = (id: number): string => `/api/mizan/ctx/todo/?id=${id}`;
-
-/** The same browser (cookies, CSRF token) talking through Varnish. */
-function viaEdge(agent: Agent): Agent {
-  const other = new Agent(edge.origin);
-  for (const [k, v] of agent.jar) other.jar.set(k, v);
-  other.csrf = agent.csrf;
-  return other;
-}
 
 /** The site-wide todo count, read at the origin. */
 async function todosAtOrigin(): Promise<number> {
@@ -245,7 +236,7 @@ it('frozen (SIGSTOP) under load: mutations do not wait for it; after SIGCONT not
   const { writers, socket } = await setUp();
   const { agent: alice } = await signedIn(server.origin);
   const probe = await alice.addTodo('cached before the freeze');
-  const aliceEdge = viaEdge(alice);
+  const aliceEdge = sameBrowser(alice, edge.origin);
   // Cached before the freeze: the todo for 60 s (outlives the test), stats for 5 s.
   const before = doneOf(await kept(aliceEdge, todoPath(probe.id)));
   await kept(new Agent(edge.origin), statsPath);
@@ -325,7 +316,7 @@ it('restarted (SIGTERM + start) between a read and a mutation: nothing stale aft
   const { agent: alice } = await signedIn(server.origin);
   const { socket } = await setUp();
   const todo = await alice.addTodo('read, restart, mutate');
-  const aliceEdge = viaEdge(alice);
+  const aliceEdge = sameBrowser(alice, edge.origin);
   const toggle = async (): Promise<boolean> => {
     const o = await send(alice, `${server.origin}/api/mizan/call/toggle_todo/`, hungMs, { id: todo.id });
     expect(o.reply?.status, describe(o)).toBe(200);

@@ -4,11 +4,16 @@
 // way it came: through the edge, at the origin, over the WebSocket), never
 // one user's data for another, junk params and cookie-setting answers
 // passed, and PURGE refused to anyone but the origin.
-import { createHmac, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { Agent, signedIn, type Reply, type Todo, type User } from './agent.js';
+import { Agent, signedIn, type Todo } from './agent.js';
 import { EdgeVarnish } from './edge.js';
+import {
+  aliceAndBob, expectForgedMwts, forgedMwts, freshAfterEdgeMutation, freshAfterOriginMutation, Freshness,
+  junkParamsPass, kept, label, missThenHit, mwt, neverHerTodo, nothingAfterSignOut, scopedPurge, todoOf, todoWith,
+  type AliceAndBob,
+} from './edge-shared.js';
 import { freePort, startServer, type TodoServer } from './server.js';
 import { closeAll, connect } from './ws.js';
 
@@ -28,38 +33,6 @@ afterAll(async () => {
 });
 afterEach(closeAll);
 
-const label = (r: Reply): string | null => r.header('X-Mizan-Edge');
-const todoOf = (r: Reply): Todo => r.json<{ get_todo: Todo }>().get_todo;
-const todosOf = (r: Reply): number => r.json<{ public_stats: { todos: number } }>().public_stats.todos;
-
-/** The same browser (cookies, CSRF token) talking to the origin directly. */
-function atOrigin(agent: Agent): Agent {
-  const direct = new Agent(server.origin);
-  for (const [k, v] of agent.jar) direct.jar.set(k, v);
-  direct.csrf = agent.csrf;
-  return direct;
-}
-
-/** An MWT signed with `secret` (the origin's by default). */
-function mwt(claims: Record<string, unknown>, secret = mwtSecret): string {
-  const payload = Buffer.from(JSON.stringify(claims)).toString('base64url');
-  return `mwt1.${payload}.${createHmac('sha256', secret).update(`mwt1.${payload}`).digest('base64url')}`;
-}
-
-/** GET todo?id= through the edge with a Cookie header of our own. */
-function todoWith(cookie: string, id: number): Promise<Reply> {
-  return new Agent(edge.origin).context('todo', `id=${id}`, { Cookie: cookie });
-}
-
-/** Reads `name?query` until it is kept: a miss (or an earlier entry) then a hit. */
-async function kept(agent: Agent, name: string, query = ''): Promise<Reply> {
-  await agent.context(name, query);
-  const hit = await agent.context(name, query);
-  expect(hit.status, hit.text).toBe(200);
-  expect(label(hit), `${name}?${query}`).toBe('hit');
-  return hit;
-}
-
 /** PURGE from a given loopback source address (client.ip); the status. */
 function purgeFrom(localAddress: string, tags: string): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -75,56 +48,23 @@ function purgeFrom(localAddress: string, tags: string): Promise<number> {
   });
 }
 
-const windows: number[] = [];
-/** Runs `mutate`, then one read through the edge, which must be fresh; returns and logs the window. */
-async function freshAfter(what: string, mutate: () => Promise<unknown>, read: () => Promise<Reply>,
-  fresh: (r: Reply) => boolean): Promise<Reply> {
-  await mutate();
-  const answered = performance.now();
-  const first = await read();
-  const window = performance.now() - answered;
-  expect(first.status, first.text).toBe(200);
-  expect(fresh(first), `${what}: ${first.text}`).toBe(true);
-  expect(label(first)).toBe('miss');
-  windows.push(window);
-  console.log(`varnish freshness, ${what}: ${window.toFixed(1)} ms from the mutation's answer to a fresh read`);
-  expect(window).toBeLessThan(1000);
-  return first;
-}
+const freshness = new Freshness('varnish');
 
 describe('public contexts', () => {
   it('are a miss, then a hit served by Varnish alone, without xkey', async () => {
     const anon = new Agent(edge.origin);
     for (const [name, query] of [['leaderboard', 'limit=5'], ['stats', '']] as const) {
-      const miss = await anon.context(name, query);
-      expect(miss.status, miss.text).toBe(200);
-      expect(label(miss), name).toBe('miss');
-      const hit = await anon.context(name, query);
-      expect(label(hit), name).toBe('hit');
-      expect(hit.text).toBe(miss.text);
-      expect(hit.header('ETag')).toBe(miss.header('ETag'));
+      const { miss, hit } = await missThenHit(anon, name, query, 'xkey');
       // The stored answer: the origin's X-Mizan-Cache of the miss, and
       // X-Varnish naming this request and the one that fetched it.
       expect(hit.header('X-Mizan-Cache')).toBe(miss.header('X-Mizan-Cache'));
       expect(hit.header('X-Varnish')).toMatch(/^\d+ \d+$/);
-      for (const r of [miss, hit]) expect(r.header('xkey')).toBeNull();
-      const notModified = await anon.context(name, query, { 'If-None-Match': hit.header('ETag')! });
-      expect(notModified.status).toBe(304);
       const head = await anon.request(`/api/mizan/ctx/${name}/${query ? `?${query}` : ''}`, { method: 'HEAD' });
       expect(label(head)).toBe('hit');
     }
   });
 
-  it('junk params pass and make no entry; the canonical entry still hits', async () => {
-    const anon = new Agent(edge.origin);
-    const canonical = await kept(anon, 'leaderboard', 'limit=5');
-    for (const junk of ['limit=5&utm_source=x', 'limit=05', 'min_done=0&limit=5', 'limit=%35', 'limit=5&']) {
-      for (let i = 0; i < 2; i++) expect(label(await anon.context('leaderboard', junk)), junk).toBe('pass');
-    }
-    const again = await anon.context('leaderboard', 'limit=5');
-    expect(label(again)).toBe('hit');
-    expect(again.text).toBe(canonical.text);
-  });
+  it('junk params pass and make no entry; the canonical entry still hits', () => junkParamsPass(edge.origin));
 
   it('an answer that sets a cookie, and what the manifest does not name, pass', async () => {
     for (let i = 0; i < 2; i++) {
@@ -149,34 +89,19 @@ describe('freshness after a mutation', () => {
     [a, b] = [await alice.addTodo('edge a'), await alice.addTodo('edge b')];
   });
 
-  it('a mutation through the edge: the next read of stats is fresh', async () => {
-    const before = todosOf(await kept(alice, 'stats'));
-    await freshAfter('add_todo through the edge', () => alice.addTodo('more'), () => alice.context('stats'),
-      (r) => todosOf(r) === before + 1);
-  });
+  it('a mutation through the edge: the next read of stats is fresh', () => freshAfterEdgeMutation(freshness, alice));
 
-  it('a mutation at the origin: the next read of the todo is fresh', async () => {
-    const before = todoOf(await kept(alice, 'todo', `id=${a.id}`)).done;
-    await freshAfter('toggle_todo at the origin', () => atOrigin(alice).ok('toggle_todo', { id: a.id }),
-      () => alice.context('todo', `id=${a.id}`), (r) => todoOf(r).done === !before);
-  });
+  it('a mutation at the origin: the next read of the todo is fresh', () =>
+    freshAfterOriginMutation(freshness, alice, server.origin, a));
 
-  it('scoped: toggling A purges A only; B is still a hit', async () => {
-    const before = todoOf(await kept(alice, 'todo', `id=${a.id}`)).done;
-    const hitB = await kept(alice, 'todo', `id=${b.id}`);
-    await freshAfter('toggle_todo through the edge', () => alice.ok('toggle_todo', { id: a.id }),
-      () => alice.context('todo', `id=${a.id}`), (r) => todoOf(r).done === !before);
-    const stillB = await alice.context('todo', `id=${b.id}`);
-    expect(label(stillB)).toBe('hit');
-    expect(stillB.text).toBe(hitB.text);
-  });
+  it('scoped: toggling A purges A only; B is still a hit', () => scopedPurge(freshness, alice, a, b));
 
   it('a WebSocket mutation (at the origin, and piped through Varnish) leaves no stale todo', async () => {
     for (const via of ['the origin', 'Varnish'] as const) {
       const before = todoOf(await kept(alice, 'todo', `id=${b.id}`)).done;
       const target = via === 'Varnish' ? Object.assign(Object.create(server) as TodoServer, { port: edge.port }) : server;
       const socket = await connect(target, { cookie: alice.cookieHeader(), origin: server.origin, name: 'alice' });
-      await freshAfter(`toggle_todo over the WebSocket via ${via}`, async () => {
+      await freshness.after(`toggle_todo over the WebSocket via ${via}`, async () => {
         const answer = await socket.call('toggle_todo', { id: b.id });
         expect(answer.op, JSON.stringify(answer)).toBe('result');
       }, () => alice.context('todo', `id=${b.id}`), (r) => todoOf(r).done === !before);
@@ -196,85 +121,44 @@ describe('freshness after a mutation', () => {
     expect(label(gone)).not.toBe('hit');
   });
 
-  afterAll(() => {
-    if (windows.length > 0) console.log(`varnish freshness windows (ms): ${windows.map((w) => w.toFixed(1)).join(', ')}`);
-  });
+  afterAll(() => freshness.report());
 });
 
 describe('private data never crosses users', () => {
-  let alice: Agent;
-  let aliceUser: User;
-  let bob: Agent;
-  let secret: Todo;
-  let aliceMwt: string;
+  let u: AliceAndBob;
   beforeAll(async () => {
-    ({ agent: alice, user: aliceUser } = await signedIn(edge.origin));
-    ({ agent: bob } = await signedIn(edge.origin));
-    secret = await alice.addTodo('alice secret');
-    aliceMwt = alice.jar.get('mizan_mwt')!;
-    expect(aliceMwt).toMatch(/^mwt1\./);
+    u = await aliceAndBob(edge.origin);
   });
 
-  it("another user's request for the same todo is never a hit and never her body", async () => {
-    await kept(alice, 'todo', `id=${secret.id}`);
-    for (let i = 0; i < 2; i++) {
-      const r = await bob.context('todo', `id=${secret.id}`);
-      expect(r.status).toBe(404);
-      expect(label(r)).not.toBe('hit');
-      expect(r.text).not.toContain('alice secret');
-    }
-  });
+  it("another user's request for the same todo is never a hit and never her body", () => neverHerTodo(u));
 
   it('forged and respelled MWTs are other keys (misses); expired and garbage ones pass', async () => {
+    const { alice, aliceUser, bob, secret, aliceMwt } = u;
     await kept(alice, 'todo', `id=${secret.id}`);
-    const [p, payload, sig] = aliceMwt.split('.') as [string, string, string];
-    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
-    const respelled = sig.slice(0, -1) + alphabet[alphabet.indexOf(sig.at(-1)!) ^ 1]; // same bytes
+    const { altered, respelled } = forgedMwts(aliceMwt);
     const sub = String(aliceUser.id);
     const now = Math.floor(Date.now() / 1000);
-    const tokens: Record<string, [string, 'miss' | 'pass']> = {
-      altered: [`${p}.${payload}.${(sig[0] === 'A' ? 'B' : 'A') + sig.slice(1)}`, 'miss'],
-      respelled: [`${p}.${payload}.${respelled}`, 'miss'],
+    await expectForgedMwts(edge.origin, u, {
+      altered: [altered, 'miss'],
+      respelled: [respelled, 'miss'],
       'other key': [mwt({ sub, exp: now + 3600 }, 'not the secret'), 'miss'],
-      're-signed': [mwt({ sub, exp: now + 3600 }), 'miss'],
+      're-signed': [mwt({ sub, exp: now + 3600 }, mwtSecret), 'miss'],
       padded: [`${aliceMwt}=`, 'pass'],
-      expired: [mwt({ sub, exp: now - 10 }), 'pass'],
+      expired: [mwt({ sub, exp: now - 10 }, mwtSecret), 'pass'],
       garbage: ['mwt1.garbage.garbage', 'pass'],
       empty: ['', 'pass'],
-    };
+    }, 2);
     const bobSession = `mizan_session=${bob.jar.get('mizan_session')}`;
-    for (const [what, [token, expected]] of Object.entries(tokens)) {
-      for (const cookie of [`mizan_mwt=${token}`, `${bobSession}; mizan_mwt=${token}`]) {
-        for (let i = 0; i < 2; i++) {
-          const r = await todoWith(cookie, secret.id);
-          expect(label(r), `${what}: ${cookie}`).toBe(expected);
-          expect(r.text, what).not.toContain('alice secret');
-          expect([401, 404]).toContain(r.status);
-        }
-      }
-    }
     // Her token twice in one header: which one would the origin read? Passed.
-    const twice = await todoWith(`mizan_mwt=${aliceMwt}; ${bobSession}; mizan_mwt=${aliceMwt}`, secret.id);
+    const twice = await todoWith(edge.origin, `mizan_mwt=${aliceMwt}; ${bobSession}; mizan_mwt=${aliceMwt}`, secret.id);
     expect(label(twice)).toBe('pass');
     // The control: her very token is her key, the entry she stored.
-    const own = await todoWith(`mizan_mwt=${aliceMwt}`, secret.id);
+    const own = await todoWith(edge.origin, `mizan_mwt=${aliceMwt}`, secret.id);
     expect(label(own)).toBe('hit');
     expect(todoOf(own).title).toBe('alice secret');
   });
 
-  it("after sign-out, the old cookies get none of the user's cached data", async () => {
-    const { agent: carol } = await signedIn(edge.origin);
-    const todo = await carol.addTodo('carol before sign-out');
-    await kept(carol, 'todo', `id=${todo.id}`);
-    const oldCookies = carol.cookieHeader();
-    await carol.ok('auth_logout');
-    for (let i = 0; i < 2; i++) {
-      const r = await todoWith(oldCookies, todo.id);
-      expect(label(r)).not.toBe('hit');
-      expect(r.status).toBe(401);
-      expect(r.text).not.toContain('carol before sign-out');
-    }
-  });
+  it("after sign-out, the old cookies get none of the user's cached data", () => nothingAfterSignOut(edge.origin));
 });
 
 describe('PURGE', () => {

@@ -3,16 +3,9 @@
 // foreground with its own working directory (TRAPS.md: one `-n` per
 // instance), on a loopback port chosen before the origin starts (the
 // origin's MIZAN_EDGE_PURGE names it).
-import { spawn, type ChildProcess } from 'node:child_process';
-import { accessSync, constants, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { accessSync, constants, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runTodo } from './server.js';
-
-/** How long varnishd may take to compile the VCL and listen. */
-const startupTimeoutMs = 30_000;
-const stopTimeoutMs = 10_000;
-const maxOutputChars = 64 * 1024;
+import { EdgeProcess, stopTimeoutMs } from './edge-shared.js';
 
 /** varnishd on PATH, or Debian's /usr/sbin when PATH lacks sbin; undefined when absent. */
 export function varnishdBin(): string | undefined {
@@ -28,19 +21,10 @@ export function varnishdBin(): string | undefined {
   return undefined;
 }
 
-const live = new Set<ChildProcess>();
-process.on('exit', () => {
-  for (const child of live) child.kill('SIGKILL');
-});
-
 /** One varnishd serving the generated VCL on `port`. */
-export class EdgeVarnish {
-  readonly dir = mkdtempSync(join(tmpdir(), 'mizan-varnish-'));
+export class EdgeVarnish extends EdgeProcess {
   /** The VCL it runs, as the CLI wrote it. */
   vcl = '';
-  private child: ChildProcess | undefined;
-  private exited: Promise<void> = Promise.resolve();
-  private out = '';
   /** Starts so far: each start gets its own `-n` directory (a killed one leaves its own behind). */
   private starts = 0;
 
@@ -49,31 +33,15 @@ export class EdgeVarnish {
    * @param originPort the test server's port
    * @param dataDir the test server's data directory (the CLI runs on it)
    */
-  constructor(
-    readonly port: number,
-    readonly originPort: number,
-    readonly dataDir: string,
-  ) {}
-
-  /** `http://127.0.0.1:PORT`: an Agent's origin that goes through Varnish. */
-  get origin(): string {
-    return `http://127.0.0.1:${this.port}`;
-  }
-
-  /** What varnishd wrote, for failure messages. */
-  output(): string {
-    return `--- varnishd ---\n${this.out}`;
+  constructor(port: number, originPort: number, dataDir: string) {
+    super('varnishd', 'mizan-varnish-', port, originPort, dataDir);
   }
 
   /** Writes the VCL with the CLI, starts varnishd and waits until it answers. */
   async start(): Promise<void> {
     const bin = varnishdBin();
     if (!bin) throw new Error('varnishd is not installed (scripts/bootstrap.sh --test installs it)');
-    const generated = runTodo(['edge', 'varnish', '--backend', `127.0.0.1:${this.originPort}`], { dataDir: this.dataDir });
-    if (generated.status !== 0) {
-      throw new Error(`todo edge varnish failed (${generated.status}):\n${generated.stdout}\n${generated.stderr}`);
-    }
-    this.vcl = generated.stdout;
+    this.vcl = this.generate(['varnish', '--backend', `127.0.0.1:${this.originPort}`]);
     const vclPath = join(this.dir, 'mizan.vcl');
     writeFileSync(vclPath, this.vcl);
     // -j none: as root, the default jail would drop to the varnish users, who
@@ -87,34 +55,8 @@ export class EdgeVarnish {
       '-s', 'malloc,64m', '-T', 'none',
       '-p', 'thread_pools=1', '-p', 'thread_pool_min=10', '-p', 'vsl_space=4m',
     ];
-    const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    this.child = child;
-    live.add(child);
-    this.exited = new Promise((resolve) =>
-      child.once('exit', () => {
-        live.delete(child);
-        resolve();
-      }),
-    );
-    const keep = (chunk: Buffer): void => void (this.out = (this.out + chunk.toString()).slice(-maxOutputChars));
-    child.stdout!.on('data', keep);
-    child.stderr!.on('data', keep);
-    const deadline = Date.now() + startupTimeoutMs;
-    for (;;) {
-      if (!this.running) throw new Error(`varnishd exited during start-up\n${this.output()}`);
-      try {
-        // Varnish answers a PURGE without tags itself (400), never the origin.
-        const res = await this.purge(undefined);
-        if (res.status === 400) return;
-      } catch {
-        // not listening yet
-      }
-      if (Date.now() > deadline) {
-        await this.stop();
-        throw new Error(`varnishd did not answer within ${startupTimeoutMs} ms\n${this.output()}`);
-      }
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    // Varnish answers a PURGE without tags itself (400), never the origin.
+    await this.launch(bin, args, process.env, async () => (await this.purge(undefined)).status === 400);
   }
 
   /** `PURGE /` with `xkey-purge: tags` (none when undefined); the status and body. */
@@ -122,11 +64,6 @@ export class EdgeVarnish {
     const headers: Record<string, string> = tags === undefined ? {} : { 'xkey-purge': tags };
     const res = await fetch(`${this.origin}/`, { method: 'PURGE', headers });
     return { status: res.status, text: await res.text() };
-  }
-
-  /** True while varnishd runs. */
-  get running(): boolean {
-    return this.child !== undefined && this.child.exitCode === null && this.child.signalCode === null;
   }
 
   /** The manager's process id while it runs. */
@@ -194,16 +131,5 @@ export class EdgeVarnish {
       }
     };
     while (pids.some(alive) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-  }
-
-  /** Stops varnishd (SIGTERM, then SIGKILL) and removes its directory. */
-  async stop(): Promise<void> {
-    if (this.running) {
-      this.child!.kill('SIGTERM');
-      const timer = setTimeout(() => this.child?.kill('SIGKILL'), stopTimeoutMs);
-      await this.exited;
-      clearTimeout(timer);
-    }
-    rmSync(this.dir, { recursive: true, force: true });
   }
 }
