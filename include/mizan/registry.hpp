@@ -105,6 +105,15 @@ class function_builder {
          }});
     return *this;
   }
+  /// Declares that a successful call leaves `c` unchanged even though it
+  /// writes a table that `c` reads (an added todo that is not done changes no
+  /// count of done todos). Only development mode's missed-invalidation check
+  /// reads it: it then does not warn about `c` (docs/guide.md, "Catching a
+  /// missed invalidation"). Say why in a comment beside it.
+  function_builder& unaffected(const mizan::context& c) {
+    def_->unaffected.emplace_back(c.name());
+    return *this;
+  }
   /// The call may change who is signed in (sign-in, sign-out, a password
   /// change that rotates the session): every private context is stale, and
   /// the schema marks the function `"session": true`, so that clients forget
@@ -193,6 +202,12 @@ class registered_function {
   /// `function_builder::affects(c)` does.
   registered_function& affects(const mizan::context& c) {
     def_->affects.push_back({std::string(c.name()), nullptr});
+    return *this;
+  }
+  /// Declares that a successful call leaves `c` unchanged, as
+  /// `function_builder::unaffected(c)` does.
+  registered_function& unaffected(const mizan::context& c) {
+    def_->unaffected.emplace_back(c.name());
     return *this;
   }
 

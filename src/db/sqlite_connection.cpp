@@ -18,6 +18,7 @@
 
 #include "db/backend.hpp"
 #include "db/sqlite_error.hpp"
+#include "db/sqlite_observed_statement.hpp"
 #include "db/sqlite_statement.hpp"
 #include "mizan/error.hpp"
 
@@ -52,6 +53,7 @@ class sqlite_connection final : public connection_backend {
   explicit sqlite_connection(const database_config& config)
       : path_(config.path),
         capacity_(config.options.statement_cache_size),
+        observe_tables_(config.options.observe_tables),
         writer_(config.writer, config.options.busy_timeout) {
     int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
     std::string name = config.path;
@@ -229,11 +231,21 @@ class sqlite_connection final : public connection_backend {
   std::unique_ptr<sqlite_statement> compile(std::string_view sql) {
     sqlite3_stmt* raw = nullptr;
     const char* tail = nullptr;
-    check_sqlite(db_.get(),
-                 sqlite3_prepare_v3(db_.get(), sql.data(), to_int_size(sql),
-                                    SQLITE_PREPARE_PERSISTENT, &raw, &tail),
-                 sql);
-    auto compiled = std::make_unique<sqlite_statement>(db_.get(), raw, std::string(sql), &writer_);
+    statement_tables tables;
+    // The authorizer reports tables at prepare time only, so it is on just
+    // for this prepare; the statement keeps the list for every execution.
+    if (observe_tables_) sqlite3_set_authorizer(db_.get(), &record_table_access, &tables);
+    const int rc = sqlite3_prepare_v3(db_.get(), sql.data(), to_int_size(sql),
+                                      SQLITE_PREPARE_PERSISTENT, &raw, &tail);
+    if (observe_tables_) sqlite3_set_authorizer(db_.get(), nullptr, nullptr);
+    check_sqlite(db_.get(), rc, sql);
+    std::unique_ptr<sqlite_statement> compiled;
+    if (observe_tables_) {
+      compiled = std::make_unique<sqlite_observed_statement>(db_.get(), raw, std::string(sql),
+                                                             &writer_, std::move(tables));
+    } else {
+      compiled = std::make_unique<sqlite_statement>(db_.get(), raw, std::string(sql), &writer_);
+    }
     if (raw == nullptr) {
       throw std::logic_error(fmt::format("mizan::db: no SQL statement in \"{}\"", sql));
     }
@@ -269,7 +281,8 @@ class sqlite_connection final : public connection_backend {
 
   std::string path_;
   std::size_t capacity_;
-  writer_lock writer_;  // held during a write transaction
+  bool observe_tables_;  // prepare sqlite_observed_statements
+  writer_lock writer_;   // held during a write transaction
   std::uint64_t prepared_ = 0;
   // Declared before the cache so that it is closed after every statement.
   std::unique_ptr<sqlite3, sqlite_closer> db_;

@@ -61,7 +61,8 @@ std::int64_t sqlite_statement::execute() {
   // sqlite3_changes64 keeps the count of the last INSERT, UPDATE or DELETE,
   // so a CREATE TABLE after an UPDATE would report the UPDATE's rows.
   const sqlite3_int64 before = sqlite3_total_changes64(db_);
-  while (step()) {
+  // Not virtual: an observed statement notes its tables once, in its execute.
+  while (sqlite_statement::step()) {
   }
   return sqlite3_total_changes64(db_) != before ? sqlite3_changes64(db_) : 0;
 }

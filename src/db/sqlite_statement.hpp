@@ -10,7 +10,9 @@
 
 namespace mizan::db::detail {
 
-class sqlite_statement final : public statement {
+/// Not final: sqlite_observed_statement adds the development mode's table
+/// observation on top, so that plain statements carry no trace of it.
+class sqlite_statement : public statement {
  public:
   /// Takes ownership of `stmt`, prepared on `db` from `sql`.
   sqlite_statement(sqlite3* db, sqlite3_stmt* stmt, std::string sql,

@@ -27,6 +27,7 @@ const once = [
   'tests/integration/memory.test.ts',
   'tests/integration/ssr.test.ts',
   'tests/integration/edge-faults.test.ts',
+  'tests/integration/missed-invalidation.test.ts',
 ];
 
 export default defineConfig({

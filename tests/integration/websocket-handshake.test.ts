@@ -34,11 +34,12 @@ function expectToggled(f: Frame, todo: Todo, done: boolean): void {
   expect(f.op, JSON.stringify(f)).toBe('result');
   expect(Object.keys(f).sort()).toEqual(['id', 'invalidate', 'op', 'result']);
   expect(f['result']).toEqual({ ...todo, done });
-  // As over HTTP: the private list and the todo (scoped by id), the public leaderboard.
+  // As over HTTP: the private list and the todo (scoped by id), the public
+  // leaderboard and staff overview.
   expect(f['invalidate']).toEqual(
-    expect.arrayContaining(['todos', { context: 'todo', params: { id: todo.id } }, 'leaderboard']),
+    expect.arrayContaining(['todos', { context: 'todo', params: { id: todo.id } }, 'leaderboard', 'admin']),
   );
-  expect(f['invalidate']).toHaveLength(3);
+  expect(f['invalidate']).toHaveLength(4);
 }
 
 /** Whether the socket acts as a signed-in user: toggling `todo` works. */

@@ -188,16 +188,25 @@ void register_functions(mizan::registry& app) {
   // Cached per user: the app's cached private context. A scoped purge
   // (toggle_todo, delete_todo) drops one todo's entries, clear_done all.
   app.add("get_todo", &get_todo).context(todo).auth(auth_level::user).private_().cache(60s);
-  // Public stats and the leaderboard count todos: mutations purge them too.
+  // Public stats, the leaderboard and the admin overview count todos:
+  // mutations purge them too. Each mutation declares every context reading
+  // `todos`, as affected or not (debug mode checks it: docs/guide.md).
   app.add("add_todo", &add_todo)
       .affects(todos)
       .affects(stats)
+      .affects(admin)
+      // A new todo is not done: no existing `todo?id=` entry changes, and
+      // the leaderboard counts done todos only.
+      .unaffected(todo)
+      .unaffected(leaderboard_ctx)
       .auth(auth_level::user)
       .validate("title", {.required = true, .max_length = 200});
   app.add("toggle_todo", &toggle_todo)
       .affects(todos)
       .affects(todo, by_id)
       .affects(leaderboard_ctx)
+      .affects(admin)
+      .unaffected(stats)  // counts todos, done or not
       .auth(auth_level::user)
       .websocket();
   app.add("delete_todo", &delete_todo)
@@ -205,6 +214,7 @@ void register_functions(mizan::registry& app) {
       .affects(todo, by_id)
       .affects(stats)
       .affects(leaderboard_ctx)
+      .affects(admin)
       .auth(auth_level::user);
   app.add("public_stats", &public_stats).context(stats).cache(5s);
   // Live activity for every open page, signed in or not (sent once committed).
@@ -230,6 +240,7 @@ void register_functions(mizan::registry& app) {
       .affects(todo)
       .affects(stats)
       .affects(leaderboard_ctx)
+      .affects(admin)
       .auth(auth_level::user);
 
   // Server-rendered pages (MIZAN_SSR_BUNDLE): their data is inlined, so the

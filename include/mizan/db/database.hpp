@@ -55,6 +55,11 @@ struct database_options {
   /// PostgreSQL: how long opening a connection may take. After a failed
   /// attempt no thread tries again for a second: requests fail at once.
   std::chrono::milliseconds connect_timeout{5000};
+  /// SQLite, development only: each connection records which tables every
+  /// statement it prepares reads and writes, for the missed-invalidation
+  /// check of debug mode (docs/guide.md, "Catching a missed invalidation").
+  /// Off, nothing is installed on connections. Ignored by PostgreSQL.
+  bool observe_tables = false;
 };
 
 namespace detail {

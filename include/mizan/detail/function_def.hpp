@@ -60,6 +60,9 @@ struct function_def {
   std::string name;
   std::string context;  ///< empty: not part of a context (a mutation)
   std::vector<affect_def> affects;
+  /// Contexts the function is declared to leave unchanged though it writes
+  /// tables they read (`unaffected`): development mode's check stays quiet.
+  std::vector<std::string> unaffected;
   bool affects_private_contexts = false;
   auth_level auth = auth_level::none;
   std::function<bool(const call&)> auth_predicate;

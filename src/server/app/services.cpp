@@ -9,6 +9,7 @@
 #include <boost/json/serialize.hpp>
 
 #include <algorithm>
+#include <cstdio>
 
 namespace mizan::server {
 namespace {
@@ -73,7 +74,25 @@ const db::migration mizan_migrations[] = {
 db::database_options database_defaults(const settings& s) {
   db::database_options options;
   options.pool_size = std::max<std::size_t>(options.pool_size, s.workers + 2);
+  // Statements learn their tables only in development: off, connections
+  // carry nothing for the missed-invalidation check.
+  options.observe_tables = s.debug;
   return options;
+}
+
+std::unique_ptr<missed_invalidation_check> make_invalidation_check(const settings& s,
+                                                                   const db::database& database) {
+  if (!s.debug) return nullptr;
+  if (database.engine() != db::engine::sqlite) {
+    // Only SQLite's authorizer tells which tables a statement touches
+    // without parsing SQL (docs/guide.md, "Catching a missed invalidation").
+    std::fputs(
+        "mizan: note: the missed-invalidation check of debug mode needs SQLite; it is off on "
+        "PostgreSQL\n",
+        stderr);
+    return nullptr;
+  }
+  return std::make_unique<missed_invalidation_check>();
 }
 
 std::unique_ptr<cache::store> make_cache(const settings& s, redis::endpoint* redis) {
@@ -101,7 +120,8 @@ services::services(settings s, const registry& reg)
       cache(make_cache(cfg, redis.get())),
       jwt(make_verifier(cfg)),
       page_html(cfg.static_dir, cfg.debug),
-      schema_json(boost::json::serialize(schema_of(cat))) {}
+      schema_json(boost::json::serialize(schema_of(cat))),
+      invalidation_check(make_invalidation_check(cfg, database)) {}
 
 void services::apply(const mutation_effects& effects, bool edge_purged) {
   for (const auto& e : effects.invalidate) cache->purge(e);

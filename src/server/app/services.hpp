@@ -9,6 +9,7 @@
 #include "params/invalidation.hpp"
 #include "redis/endpoint.hpp"
 #include "server/app/settings.hpp"
+#include "server/dispatch/missed_invalidation.hpp"
 #include "server/identity/identity_services.hpp"
 #include "server/pages/page_catalog.hpp"
 #include "server/pages/page_document.hpp"
@@ -100,6 +101,10 @@ class services {
   /// lost connection to Redis): whatever may be stale must be refetched.
   std::vector<std::function<void()>> missed_listeners;
   const std::string schema_json;  // served at {prefix}/schema/ in debug mode
+  /// Debug mode on SQLite: the missed-invalidation check, which the
+  /// endpoints feed with what each context and mutation touched. Null
+  /// otherwise, and then the endpoints observe nothing.
+  const std::unique_ptr<missed_invalidation_check> invalidation_check;
   /// The parts that identity, CSRF, sessions and `mizan::call` use.
   const identity_services identity_view{cfg, allowed_origins, jwt, sessions, database};
 

@@ -19,6 +19,8 @@ struct call_result {
   std::optional<http_response> view;
   std::vector<params::invalidation_entry> invalidate;
   std::string invalidate_json = "[]";  ///< `invalidate` as a JSON array
+  /// Debug mode: what the missed-invalidation check found (X-Mizan-Warning).
+  std::vector<std::string> warnings;
 };
 
 /// Throws `unauthenticated` or `forbidden` unless `c` may run `f`.

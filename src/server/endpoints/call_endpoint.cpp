@@ -24,7 +24,7 @@ http::response call_endpoint(services& svc, const caller& from, const function_d
 
   detail::call_state state = call_state_for(svc.identity_view, from, who);
   call c(state);
-  auto result = run_function(svc.cat, *f, args, c);
+  auto result = run_mutation(svc, *f, args, c);
 
   http::response res = json_response(200, result_body(result));
   finish_mutation(svc, who, state, result, res, effects);

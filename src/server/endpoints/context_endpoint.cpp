@@ -53,7 +53,13 @@ prepared_context compute(services& svc, const context_def& ctx, const boost::jso
   prepared_context p;
   try {
     call c(state);
-    p.body = std::make_shared<const std::string>(run_context(ctx, params, c));
+    if (svc.invalidation_check) {
+      db::detail::table_observation seen;
+      p.body = std::make_shared<const std::string>(run_context(ctx, params, c));
+      svc.invalidation_check->context_read(ctx, seen.tables());
+    } else {
+      p.body = std::make_shared<const std::string>(run_context(ctx, params, c));
+    }
     p.etag = fingerprint::etag(*p.body);
     // A read has no commit to wait for: its messages go at once.
     for (auto& [channel, json] : state.published)

@@ -22,7 +22,7 @@ http::response socket_call_endpoint(services& svc, const caller& from, const fun
   const identity who = resolve_identity(svc.identity_view, from);
   detail::call_state state = call_state_for(svc.identity_view, from, who);
   call c(state);
-  auto result = run_function(svc.cat, *f, args, c);
+  auto result = run_mutation(svc, *f, args, c);
   if (state.change != detail::session_change::none) {
     // Thrown inside the write lane's savepoint: the call's writes roll back.
     throw error(errc::forbidden, "Sign in and out over HTTP, not over the WebSocket.");

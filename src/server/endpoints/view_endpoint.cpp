@@ -77,7 +77,7 @@ http::response view_endpoint(services& svc, const caller& from, const route_matc
 
   detail::call_state state = call_state_for(svc.identity_view, from, who);
   call c(state);
-  auto result = run_function(svc.cat, f, args, c);
+  auto result = run_mutation(svc, f, args, c);
 
   http::response res;
   if (result.view) {

@@ -91,6 +91,15 @@ catalog::catalog(const registry& reg, std::string_view api_prefix)
         fail(f, fmt::format("affects context '{}', which no function declares", a.context));
       }
     }
+    for (const auto& name : f.unaffected) {
+      if (!contexts_.contains(name)) {
+        fail(f, fmt::format("unaffected names context '{}', which no function declares", name));
+      }
+      const auto both = [&](const auto& a) { return a.context == name; };
+      if (std::any_of(f.affects.begin(), f.affects.end(), both)) {
+        fail(f, fmt::format("declares both affects and unaffected on context '{}'", name));
+      }
+    }
   }
   build_routes(api_prefix);
   for (const auto& ch : reg.channels()) {
