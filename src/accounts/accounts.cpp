@@ -4,6 +4,7 @@
 #include "mizan/users.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <ctime>
 #include <string>
 
@@ -96,12 +97,29 @@ void reserve_attempt(call& c, const std::string& username) {
   });
 }
 
+// Names sign in whatever their case, so guesses are counted per folded
+// name: `ALICE` and `alice` share one limit.
+std::string folded(std::string_view username) {
+  std::string out(username);
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
+  return out;
+}
+
 std::optional<mizan::user> checked_sign_in(call& c, const login_args& a) {
-  reserve_attempt(c, a.username);
+  // Names are ASCII (users::create). PostgreSQL's lower() would fold some
+  // other letters to ASCII ones (the Kelvin sign to `k`), spellings that
+  // would each get a limit of their own: they name nobody.
+  if (std::any_of(a.username.begin(), a.username.end(),
+                  [](unsigned char ch) { return ch >= 0x80; })) {
+    bad_credentials();
+  }
+  const std::string key = folded(a.username);
+  reserve_attempt(c, key);
   auto u = users::authenticate(c.db(), a.username, a.password);
   // A failure stays recorded (its reservation); a success clears them all.
   if (!u) bad_credentials();
-  c.db().exec("DELETE FROM mizan_login_failures WHERE username = ?", a.username);
+  c.db().exec("DELETE FROM mizan_login_failures WHERE username = ?", key);
   return u;
 }
 

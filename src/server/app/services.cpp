@@ -67,6 +67,11 @@ const db::migration mizan_migrations[] = {
      " at BIGINT NOT NULL);"
      "CREATE INDEX mizan_login_failures_by_name ON mizan_login_failures(username, at);"
      "CREATE INDEX mizan_login_failures_by_time ON mizan_login_failures(at)"},
+    // `Alice` and `alice` are one account: names are ASCII (users::create),
+    // so lower() folds them alike on both engines. A database that already
+    // holds two names differing only in case stops here, naming the index.
+    {"mizan_0004_usernames_ignore_case",
+     "CREATE UNIQUE INDEX mizan_users_username_folded ON mizan_users (lower(username))"},
 };
 
 // A PostgreSQL connection for every worker and the write lane, unless the

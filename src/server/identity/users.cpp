@@ -69,8 +69,9 @@ user create(db::connection& db, const new_user& u) {
     errors["email"].push_back("Enter a valid email address.");
   }
   check_password_strength(u.password, "password", errors);
-  if (errors.empty() && db.query_optional<std::int64_t>(
-                            "SELECT id FROM mizan_users WHERE username = ?", u.username)) {
+  if (errors.empty() &&
+      db.query_optional<std::int64_t>("SELECT id FROM mizan_users WHERE lower(username) = lower(?)",
+                                      u.username)) {
     errors["username"].push_back("A user with that username already exists.");
   }
   if (!errors.empty()) throw error(errc::validation, "Invalid input.", std::move(errors));
@@ -104,7 +105,7 @@ std::optional<user> find(db::connection& db, std::int64_t id) {
 std::optional<user> authenticate(db::connection& db, std::string_view username,
                                  std::string_view password) {
   auto row = db.query_optional<std::string>(
-      "SELECT password_hash FROM mizan_users WHERE username = ?", username);
+      "SELECT password_hash FROM mizan_users WHERE lower(username) = lower(?)", username);
   if (!row) {
     // Spend the same work as a real check so timing does not reveal names.
     static const std::string dummy = auth::password_hash("mizan-timing-equaliser", cost());
@@ -112,7 +113,8 @@ std::optional<user> authenticate(db::connection& db, std::string_view username,
     return std::nullopt;
   }
   if (!auth::password_verify(*row, password)) return std::nullopt;
-  auto id = db.scalar<std::int64_t>("SELECT id FROM mizan_users WHERE username = ?", username);
+  auto id = db.scalar<std::int64_t>("SELECT id FROM mizan_users WHERE lower(username) = lower(?)",
+                                    username);
   return find(db, id);
 }
 
