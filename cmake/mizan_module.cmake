@@ -3,6 +3,7 @@
 # mizan_<NAME>_tests from its *_test.cpp.
 # Users of the library see include/ only; src/ is visible to the modules and
 # their tests, and scripts/check-modules.sh holds each module to its DEPS.
+# The library is installed, and exported as Mizan::<NAME>; its tests are not.
 function(mizan_warnings target)
   # Designated initializers may omit members on purpose (mizan::rules{...});
   # GCC 12's -Wextra would still flag that.
@@ -30,10 +31,17 @@ function(mizan_module name)
     list(REMOVE_ITEM sources ${tests})
   endif()
   add_library(mizan_${name} STATIC ${sources})
-  target_include_directories(mizan_${name} PUBLIC ${PROJECT_SOURCE_DIR}/include
+  add_library(Mizan::${name} ALIAS mizan_${name})
+  # Installed as Mizan::<NAME> (cmake/mizan_install.cmake), with the public
+  # headers its only include directory.
+  set_target_properties(mizan_${name} PROPERTIES EXPORT_NAME ${name})
+  target_include_directories(mizan_${name}
+    PUBLIC $<BUILD_INTERFACE:${PROJECT_SOURCE_DIR}/include> $<INSTALL_INTERFACE:include>
     PRIVATE ${PROJECT_SOURCE_DIR}/src ${PROJECT_SOURCE_DIR})
+  target_compile_features(mizan_${name} PUBLIC cxx_std_20)
   target_link_libraries(mizan_${name} PUBLIC ${M_DEPS})
   mizan_warnings(mizan_${name})
+  install(TARGETS mizan_${name} EXPORT MizanTargets ARCHIVE DESTINATION lib)
   if(MIZAN_TESTS AND tests)
     add_executable(mizan_${name}_tests ${tests})
     target_include_directories(mizan_${name}_tests PRIVATE ${PROJECT_SOURCE_DIR}/src ${PROJECT_SOURCE_DIR})

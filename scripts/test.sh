@@ -18,6 +18,9 @@ cmake --build --preset asan
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
 ctest --preset asan -j2
+# examples/minimal, built outside this tree against the installed ASan build
+# and run: find_package(Mizan) works (about 10 s).
+BUILD_DIR=build/asan scripts/check-install.sh
 # The release build of the reference app, for the memory tests: they measure
 # RSS, which ASan's allocator (freed memory held in quarantine) would distort.
 cmake --preset release >/dev/null
