@@ -32,6 +32,8 @@ scripts/check-generated.sh build/asan
 scripts/fuzz.sh -j 2 20
 
 npm run test:ts
+# The npm packages packed, installed outside this tree, type-checked and imported (about 40 s).
+scripts/check-npm-pack.sh
 # The server entries' markup hydrated in Chromium against a stub API: no
 # mismatch, no context request (tests/ssr; the real server: tests/e2e/ssr-*).
 npm run test:e2e-ssr
