@@ -234,6 +234,34 @@ export async function freshAfterEdgeMutation(freshness: Freshness, alice: Agent)
     (r) => todosOf(r) === before + 1);
 }
 
+/**
+ * Other readers keep the edge busy (each purge is refilled at once): the read
+ * after each mutation's answer is still fresh. The write lane once purged the
+ * edge before the origin cache, and a concurrent reader refilled the edge
+ * from the origin's old entry.
+ */
+export async function freshUnderConcurrentReads(alice: Agent, edgeOrigin: string, mutations = 40): Promise<void> {
+  let reading = true;
+  const reader = async (): Promise<void> => {
+    const anon = new Agent(edgeOrigin);
+    while (reading) await anon.context('stats');
+  };
+  const readers = Array.from({ length: 4 }, reader);
+  const stale: string[] = [];
+  try {
+    for (let i = 0; i < mutations; i++) {
+      const before = todosOf(await alice.context('stats'));
+      await alice.addTodo(`busy ${i}`);
+      const after = await alice.context('stats');
+      if (todosOf(after) <= before) stale.push(`${i}: ${todosOf(after)} after ${before} (${label(after)})`);
+    }
+  } finally {
+    reading = false;
+    await Promise.all(readers);
+  }
+  expect(stale, 'stale reads through the edge right after add_todo was answered').toEqual([]);
+}
+
 /** A mutation of `a` at `origin` by `alice`'s browser: her next read of the todo is fresh. */
 export async function freshAfterOriginMutation(freshness: Freshness, alice: Agent, origin: string, a: Todo): Promise<void> {
   const before = todoOf(await kept(alice, 'todo', `id=${a.id}`)).done;

@@ -10,7 +10,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Agent, signedIn, type Todo } from './agent.js';
 import { EdgeVarnish } from './edge.js';
 import {
-  aliceAndBob, expectForgedMwts, forgedMwts, freshAfterEdgeMutation, freshAfterOriginMutation, Freshness,
+  aliceAndBob, expectForgedMwts, forgedMwts, freshAfterEdgeMutation, freshAfterOriginMutation, freshUnderConcurrentReads, Freshness,
   junkParamsPass, kept, label, missThenHit, mwt, neverHerTodo, nothingAfterSignOut, scopedPurge, todoOf, todoWith,
   type AliceAndBob,
 } from './edge-shared.js';
@@ -90,6 +90,9 @@ describe('freshness after a mutation', () => {
   });
 
   it('a mutation through the edge: the next read of stats is fresh', () => freshAfterEdgeMutation(freshness, alice));
+
+  it('the read after each mutation is fresh while others keep reading through the edge', () =>
+    freshUnderConcurrentReads(alice, edge.origin));
 
   it('a mutation at the origin: the next read of the todo is fresh', () =>
     freshAfterOriginMutation(freshness, alice, server.origin, a));

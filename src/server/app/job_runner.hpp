@@ -43,18 +43,22 @@ class mutation_job final : public write_job {
   void retry() noexcept override {
     effects_ = mutation_effects{};
     succeeded_ = false;
+    caches_purged_ = false;
   }
-  void gather_edge_tags(std::vector<std::string>& tags) const override {
-    if (succeeded_ && svc_.edge) {
+  void purge_caches(std::vector<std::string>& edge_tags) override {
+    if (!succeeded_) return;
+    svc_.purge_origin_cache(effects_);
+    caches_purged_ = true;
+    if (svc_.edge) {
       auto mine = edge_purge_tags(svc_.cat, effects_);
-      tags.insert(tags.end(), std::make_move_iterator(mine.begin()),
-                  std::make_move_iterator(mine.end()));
+      edge_tags.insert(edge_tags.end(), std::make_move_iterator(mine.begin()),
+                       std::make_move_iterator(mine.end()));
     }
   }
   void finish(bool committed, std::exception_ptr why) noexcept override {
     if (succeeded_ && committed) {
       try {
-        svc_.apply(effects_, /*edge_purged=*/true);
+        svc_.apply(effects_, caches_purged_);
       } catch (const std::exception& e) {
         // The write is committed: answer it. A stale cache entry expires.
         log_failure("invalidation after commit", e.what());
@@ -75,7 +79,8 @@ class mutation_job final : public write_job {
   mutation_effects effects_;
   http::response answer_;
   bool succeeded_ = false;
-  bool failed_ = false;  // its own error is its answer
+  bool failed_ = false;         // its own error is its answer
+  bool caches_purged_ = false;  // by the lane, for the whole batch
 };
 
 }  // namespace jobs

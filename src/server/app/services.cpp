@@ -128,13 +128,20 @@ services::services(settings s, const registry& reg)
       schema_json(boost::json::serialize(schema_of(cat))),
       invalidation_check(make_invalidation_check(cfg, database)) {}
 
-void services::apply(const mutation_effects& effects, bool edge_purged) {
+void services::purge_origin_cache(const mutation_effects& effects) {
   for (const auto& e : effects.invalidate) cache->purge(e);
-  // Before any client hears of the change: a client refetching what it was
-  // told is stale must not find the old value at the edge.
-  if (edge && !edge_purged) {
-    if (auto tags = edge_purge_tags(cat, effects); !tags.empty()) {
-      edge->purge(std::move(tags), cfg.edge_purge_wait);
+}
+
+void services::apply(const mutation_effects& effects, bool caches_purged) {
+  if (!caches_purged) {
+    purge_origin_cache(effects);
+    // After the origin cache, which an edge refills from, and before any
+    // client hears of the change: a client refetching what it was told is
+    // stale must not find the old value at the edge.
+    if (edge) {
+      if (auto tags = edge_purge_tags(cat, effects); !tags.empty()) {
+        edge->purge(std::move(tags), cfg.edge_purge_wait);
+      }
     }
   }
   for (const auto& listener : listeners) listener(effects);

@@ -111,8 +111,11 @@ class services {
   /// Purges the origin cache for the effects' entries, then the edge caches
   /// (waiting up to MIZAN_EDGE_PURGE_WAIT_MS for them), tells every
   /// listener, then the other instances.
-  /// `edge_purged`: the write lane purged the edge for its whole batch.
-  void apply(const mutation_effects& effects, bool edge_purged = false);
+  /// `caches_purged`: the write lane purged the origin cache and the edge
+  /// for its whole batch already.
+  void apply(const mutation_effects& effects, bool caches_purged = false);
+  /// Purges the origin cache for the effects' entries.
+  void purge_origin_cache(const mutation_effects& effects);
   /// What another instance committed: the shared cache is purged already, so
   /// only the listeners hear of it.
   void apply_remote(const mutation_effects& effects);

@@ -108,11 +108,11 @@ void write_lane::run_batch(std::vector<std::unique_ptr<write_job>>& batch) {
   } catch (...) {
     why = std::current_exception();
   }
-  if (committed && purge_edge_) {
+  if (committed) {
     try {
       std::vector<std::string> tags;
-      for (const auto& job : batch) job->gather_edge_tags(tags);
-      if (!tags.empty()) purge_edge_(std::move(tags));
+      for (const auto& job : batch) job->purge_caches(tags);
+      if (!tags.empty() && purge_edge_) purge_edge_(std::move(tags));
     } catch (...) {
       // Committed: the batch is answered anyway; the entries expire.
     }

@@ -34,10 +34,11 @@ class write_job {
   /// (if not, `why` holds the error that lost them). Answers go out here, so
   /// no client hears of a write before it is committed.
   virtual void finish(bool committed, std::exception_ptr why) noexcept = 0;
-  /// Called on every job of a committed batch before any `finish`: adds the
-  /// edge cache tags its commit made stale, so that the batch purges the
-  /// edge once rather than once per job.
-  virtual void gather_edge_tags(std::vector<std::string>& tags) const { (void)tags; }
+  /// Called on every job of a committed batch before any `finish`: purges
+  /// the origin cache of what the job made stale and adds the edge cache
+  /// tags to purge, so that the batch purges the edge once, after the origin
+  /// cache (an edge refilled before would copy the old value back).
+  virtual void purge_caches(std::vector<std::string>& edge_tags) { (void)edge_tags; }
   /// What the job is, for the log ("POST /api/mizan/call/add_todo/").
   virtual std::string describe() const { return "a mutation"; }
 };

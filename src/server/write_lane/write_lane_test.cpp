@@ -51,8 +51,8 @@ class scripted_job final : public write_job {
     }
   }
   void retry() noexcept override { log_.add("retry " + name_); }
-  void gather_edge_tags(std::vector<std::string>& tags) const override {
-    tags.push_back("tag-" + name_);
+  void purge_caches(std::vector<std::string>& edge_tags) override {
+    edge_tags.push_back("tag-" + name_);
   }
   std::string describe() const override { return name_; }
   void finish(bool committed, std::exception_ptr why) noexcept override {
