@@ -149,6 +149,41 @@ describe('public contexts', () => {
     }
   });
 
+  it('concurrent misses of one key fetch once, unless a purge ran since that fetch began', async () => {
+    let release = (): void => {};
+    const held = new Promise<void>((r) => (release = r));
+    answer = async (r) => {
+      await held;
+      return origin(r);
+    };
+    const first = Array.from({ length: 10 }, () => get(board));
+    await new Promise((r) => setTimeout(r, 10));
+    expect(calls.length).toBe(1);
+    release();
+    const answers = await Promise.all(first);
+    expect(calls.length).toBe(1);
+    expect(new Set(await Promise.all(answers.map((a) => a.text()))).size).toBe(1);
+    expect(answers.map(edge)).toEqual(Array(10).fill('miss'));
+
+    // A purge while a fetch is in flight: later misses do not join it.
+    await post({ tags: ['mz:leaderboard'] });
+    let releaseOld = (): void => {};
+    const heldOld = new Promise<void>((r) => (releaseOld = r));
+    answer = async (r) => {
+      await heldOld;
+      return origin(r);
+    };
+    const old = get(board);
+    await new Promise((r) => setTimeout(r, 10));
+    await post({ tags: ['mz:unrelated'] });
+    answer = origin;
+    const fresh = await get(board);
+    expect(calls.length).toBe(3);
+    releaseOld();
+    expect(edge(await old)).toBe('miss');
+    expect(edge(fresh)).toBe('miss');
+  });
+
   it('an expired entry is a miss', async () => {
     vi.useFakeTimers({ toFake: ['Date'] });
     await get(board);

@@ -201,12 +201,45 @@ function fromEntry(request, entry, now) {
   return new Response(entry.body, { status: entry.status, headers });
 }
 
+// Misses of one key in flight: key -> { purges, entry: Promise<entry | null> }.
+const flights = new Map();
+
+function missed(request, entry) {
+  const out = fromEntry(request, entry, entry.stored);
+  out.headers.delete('Age');
+  out.headers.set('X-Mizan-Edge', 'miss');
+  return out;
+}
+
 async function cached(request, env, ctx, { context, key }) {
   const now = Date.now();
   if (env.MIZAN_EDGE_STORE === 'cache') return cachedByCacheApi(request, ctx, context, key);
   const entry = lookup(key, now);
   if (entry) return fromEntry(request, entry, now);
+  // Concurrent misses of one key fetch once, as Varnish's waiting list does,
+  // so a purge costs the origin one request, not one per connection. Not a
+  // fetch that began before the last purge: it may bring the purged value.
+  const flight = flights.get(key);
+  if (flight && flight.purges === purges) {
+    const shared = await flight.entry;
+    if (shared) return missed(request, shared);
+  }
+  let settle = () => {};
+  const mine = { purges, entry: new Promise((resolve) => (settle = resolve)) };
+  flights.set(key, mine);
+  try {
+    const stored = await fetchToKeep(request, context, key, now);
+    settle(stored.entry);
+    return stored.response;
+  } finally {
+    settle(null);
+    if (flights.get(key) === mine) flights.delete(key);
+  }
+}
 
+// Fetches a miss; keeps the answer when the origin vouches for it and no
+// purge ran meanwhile. Returns the response and the entry others may share.
+async function fetchToKeep(request, context, key, now) {
   const before = purges;
   // A full 200 to keep: the Worker answers If-None-Match itself, from the entry.
   const forward = new Request(request);
@@ -214,7 +247,7 @@ async function cached(request, env, ctx, { context, key }) {
   const response = await fetch(forward);
   const tags = response.headers.get('Cache-Tag');
   if (response.status !== 200 || !tags || response.headers.has('Set-Cookie')) {
-    return labelled(response, 'miss');
+    return { response: labelled(response, 'miss'), entry: null };
   }
   const body = await response.arrayBuffer();
   const headers = [...response.headers].filter(([name]) => !dropped.has(name.toLowerCase()));
@@ -226,11 +259,9 @@ async function cached(request, env, ctx, { context, key }) {
     expires: now + context.ttl * 1000,
     tags: [...new Set(tags.split(',').map((t) => t.trim().toLowerCase()).filter((t) => t !== ''))],
   };
-  if (purges === before) keep(key, stored);
-  const out = fromEntry(request, stored, now);
-  out.headers.delete('Age');
-  out.headers.set('X-Mizan-Edge', 'miss');
-  return out;
+  if (purges !== before) return { response: missed(request, stored), entry: null };
+  keep(key, stored);
+  return { response: missed(request, stored), entry: stored };
 }
 
 // Cloudflare's own cache, for a deployment over many isolates: Cloudflare's
