@@ -57,7 +57,8 @@ std::string mwt_cookie(const settings& cfg, std::string_view sub, std::int64_t e
 }
 
 TEST(EdgeTagging, OnlyContextsAnEdgeCanGuardAreCacheable) {
-  const catalog cat(make_registry(), "/api/mizan");
+  const registry app = make_registry();  // the catalog points into it
+  const catalog cat(app, "/api/mizan");
   EXPECT_TRUE(edge_cacheable(cat.contexts().at("board")));
   EXPECT_TRUE(edge_cacheable(cat.contexts().at("notes")));
   EXPECT_FALSE(edge_cacheable(cat.contexts().at("staff")));
@@ -65,7 +66,8 @@ TEST(EdgeTagging, OnlyContextsAnEdgeCanGuardAreCacheable) {
 }
 
 TEST(EdgeTagging, NoEdgeConfiguredMeansNoTags) {
-  const catalog cat(make_registry(), "/api/mizan");
+  const registry app = make_registry();  // the catalog points into it
+  const catalog cat(app, "/api/mizan");
   const boost::json::object params{{"id", 5}};
   EXPECT_EQ(
       edge_tags(test::in_memory_settings(), cat.contexts().at("board"), params, std::nullopt, ""),
@@ -75,7 +77,8 @@ TEST(EdgeTagging, NoEdgeConfiguredMeansNoTags) {
 }
 
 TEST(EdgeTagging, PrivateResponsesAreTaggedOnlyForTheUserTheMwtNames) {
-  const catalog cat(make_registry(), "/api/mizan");
+  const registry app = make_registry();  // the catalog points into it
+  const catalog cat(app, "/api/mizan");
   const auto cfg = with_varnish();
   const auto& notes = cat.contexts().at("notes");
   const boost::json::object params{{"id", 5}};
@@ -114,7 +117,8 @@ TEST(EdgeTagging, HeadersFollowTheConfiguredKindsOfEdge) {
 }
 
 TEST(EdgeTagging, MutationsPurgeTheirEntriesAndSessionChangesTheUsersEntries) {
-  const catalog cat(make_registry(), "/api/mizan");
+  const registry app = make_registry();  // the catalog points into it
+  const catalog cat(app, "/api/mizan");
   mutation_effects effects;
   effects.invalidate = {params::invalidation_entry{"board", {{"id", "5"}}},
                         params::invalidation_entry{"notes", {}},

@@ -53,6 +53,9 @@ class catalog {
   /// Checks every registration; throws std::invalid_argument naming the
   /// function when an option is inconsistent (PROTOCOL.md §1).
   catalog(const registry& reg, std::string_view api_prefix);
+  /// The catalog points into the registry's functions: a temporary would
+  /// leave it dangling.
+  catalog(const registry&& reg, std::string_view api_prefix) = delete;
 
   const function_def* function(std::string_view name) const;
   const context_def* context(std::string_view name) const;
