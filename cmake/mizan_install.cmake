@@ -6,6 +6,9 @@
 #   mizan_add_app(my_app main.cpp)
 # (examples/minimal; scripts/check-install.sh proves it). Test binaries and
 # mizan-gen are not installed: `<app> generate` is the generator.
+# bin/mizan (`mizan new`) reads its templates from share/mizan/templates and
+# the packed npm packages from share/mizan/npm, both beside it
+# (scripts/check-new-app.sh packs them there).
 include(CMakePackageConfigHelpers)
 
 # Mizan::mizan: what an application links, the server and the accounts
@@ -28,3 +31,21 @@ install(FILES ${CMAKE_CURRENT_BINARY_DIR}/MizanConfig.cmake
   ${CMAKE_CURRENT_BINARY_DIR}/MizanConfigVersion.cmake
   cmake/mizan_generate.cmake cmake/mizan_app.cmake
   DESTINATION ${mizan_package_dir})
+
+# `mizan new`: OPTIONAL, so that installing a build that made only the
+# libraries (scripts/check-install.sh) still works.
+install(TARGETS mizan_cli RUNTIME DESTINATION bin OPTIONAL)
+install(DIRECTORY templates/ DESTINATION share/mizan/templates USE_SOURCE_PERMISSIONS)
+# `cmake --build <dir> --target mizan_npm` builds the npm packages and packs
+# them into <dir>/npm; `cmake --install` then puts the tarballs in
+# share/mizan/npm, where `mizan new` finds them for a new app's package.json.
+set(mizan_npm_dir ${PROJECT_BINARY_DIR}/npm)
+set(mizan_npm_commands COMMAND ${CMAKE_COMMAND} -E make_directory ${mizan_npm_dir})
+foreach(mizan_pkg base react vue svelte)
+  list(APPEND mizan_npm_commands
+    COMMAND npm run build --silent --workspace packages/${mizan_pkg}
+    COMMAND npm pack --silent --workspace packages/${mizan_pkg} --pack-destination ${mizan_npm_dir})
+endforeach()
+add_custom_target(mizan_npm ${mizan_npm_commands} WORKING_DIRECTORY ${PROJECT_SOURCE_DIR}
+  COMMENT "Packing @mizan/base, react, vue and svelte into ${mizan_npm_dir}" VERBATIM)
+install(DIRECTORY ${mizan_npm_dir}/ DESTINATION share/mizan/npm OPTIONAL)

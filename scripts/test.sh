@@ -21,6 +21,10 @@ ctest --preset asan -j2
 # examples/minimal, built outside this tree against the installed ASan build
 # and run: find_package(Mizan) works (about 10 s).
 BUILD_DIR=build/asan scripts/check-install.sh
+# `mizan new` for React, Vue and Svelte: each new app's ./test.sh (C++ build
+# against the install, npm install from the packed packages and the
+# registry, web build, its tests), then its page in Chromium (about 2 min).
+BUILD_DIR=build/asan scripts/check-new-app.sh
 # The release build of the reference app, for the memory tests: they measure
 # RSS, which ASan's allocator (freed memory held in quarantine) would distort.
 cmake --preset release >/dev/null
