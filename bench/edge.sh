@@ -64,20 +64,11 @@ todo_bin=${BENCH_TODO_BIN:-$todo_bin}
 
 results=() # "label|req/s|p50 us|p99 us|note"
 
-# wrk_row LABEL URL NOTE: a measured wrk run (no warm-up); sets $requests and
-# records the row. Any 4xx/5xx answer stops the run.
+# wrk_row LABEL URL: a measured wrk run (no warm-up, bench/lib.sh); sets
+# $requests and the row's figures.
 wrk_row() {
-  local label=$1 target=$2 note=${3:-} line
-  line=$(run_wrk "$target" "$duration" '' '' '')
-  local re='requests=([0-9]+) duration_us=([0-9]+) p50_us=([0-9]+) p99_us=([0-9]+) bad_status=([0-9]+) socket_errors=([0-9]+)'
-  [[ $line =~ $re ]] || die "$label: unreadable wrk output: $line"
-  requests=${BASH_REMATCH[1]}
-  local us=${BASH_REMATCH[2]} rps
-  ((BASH_REMATCH[5] == 0)) || die "$label: ${BASH_REMATCH[5]} of $requests answers were 4xx/5xx"
-  ((BASH_REMATCH[6] == 0)) || echo "bench: $label: ${BASH_REMATCH[6]} socket errors" >&2
-  rps=$(awk -v n="$requests" -v us="$us" 'BEGIN { printf "%.0f", n * 1e6 / us }')
-  row_rps=$rps row_p50=${BASH_REMATCH[3]} row_p99=${BASH_REMATCH[4]}
-  printf '  %-28s %8s req/s  (load %s)\n' "$label" "$rps" "$(cut -d' ' -f1 /proc/loadavg)" >&2
+  wrk_measured "$1" "$2" ''
+  printf '  %-28s %8s req/s  (load %s)\n' "$1" "$row_rps" "$(cut -d' ' -f1 /proc/loadavg)" >&2
 }
 
 # measure LABEL URL: a warm-up run, then the measured one.
@@ -309,32 +300,4 @@ done
 measure floor "$floor_url"
 stop_server "$floor_pid"
 
-printf '%s\n' "${results[@]}" | awk -F'|' '
-  function ms(u) { return sprintf("%.2f ms", u / 1000) }
-  {
-    label[++n] = $1; rps[n] = $2; p50[n] = $3; p99[n] = $4; note[n] = $5
-    if ($1 == "floor") { floor_sum += $2; floor_run[++floors] = $2 + 0 }
-  }
-  END {
-    base = floor_sum / floors
-    out = 0
-    for (i = 1; i <= n; i++) {
-      if (label[i] == "floor") {
-        if (seen_floor++) continue
-        name = "plaintext floor"; r = sprintf("%.0f", base); x = "1.00"
-      } else {
-        name = label[i]; r = rps[i]; x = sprintf("%.2f", rps[i] / base)
-      }
-      row[++out] = name; c1[out] = r; c2[out] = ms(p50[i]); c3[out] = ms(p99[i]); c4[out] = x
-      c5[out] = note[i] == "" ? "-" : note[i]
-    }
-    fmt = "%-26s  %8s  %9s  %9s  %7s  %s\n"
-    printf "\n" fmt, "row", "req/s", "p50", "p99", "x floor", "note"
-    for (i = 1; i <= out; i++) printf fmt, row[i], c1[i], c2[i], c3[i], c4[i], c5[i]
-    lo = floor_run[1] < floor_run[floors] ? floor_run[1] : floor_run[floors]
-    hi = floor_run[1] < floor_run[floors] ? floor_run[floors] : floor_run[1]
-    printf "\nfloor: %d req/s first, %d req/s last (the ratios use their mean)%s\n", floor_run[1],
-      floor_run[floors], (hi > 1.15 * lo ? "; busy machine: re-run" : "")
-    printf "\n| row | req/s | p50 | p99 | × floor | note |\n|---|--:|--:|--:|--:|---|\n"
-    for (i = 1; i <= out; i++) printf "| %s | %s | %s | %s | %s | %s |\n", row[i], c1[i], c2[i], c3[i], c4[i], c5[i]
-  }'
+printf '%s\n' "${results[@]}" | floor_table note

@@ -112,3 +112,60 @@ row_request() {
     *) die "unknown row $1" ;;
   esac
 }
+
+# wrk_measured LABEL URL COOKIE: a measured wrk run (no warm-up). Sets
+# $requests, $row_rps, $row_p50 and $row_p99 (µs); any 4xx/5xx answer stops
+# the run, socket errors are reported.
+# shellcheck disable=SC2154 # $duration: set by the script that sources this
+wrk_measured() {
+  local label=$1 line
+  line=$(run_wrk "$2" "$duration" "${3:-}" '' '')
+  local re='requests=([0-9]+) duration_us=([0-9]+) p50_us=([0-9]+) p99_us=([0-9]+) bad_status=([0-9]+) socket_errors=([0-9]+)'
+  [[ $line =~ $re ]] || die "$label: unreadable wrk output: $line"
+  requests=${BASH_REMATCH[1]}
+  ((BASH_REMATCH[5] == 0)) || die "$label: ${BASH_REMATCH[5]} of $requests answers were 4xx/5xx"
+  ((BASH_REMATCH[6] == 0)) || echo "bench: $label: ${BASH_REMATCH[6]} socket errors" >&2
+  row_rps=$(awk -v n="$requests" -v us="${BASH_REMATCH[2]}" 'BEGIN { printf "%.0f", n * 1e6 / us }')
+  row_p50=${BASH_REMATCH[3]} row_p99=${BASH_REMATCH[4]}
+}
+
+# floor_table COLUMN [TARGET_AWK]: prints, from "label|req/s|p50 µs|p99 µs|note"
+# lines on standard input, the table (text and Markdown) with each row's
+# ratio to the mean of the rows labelled `floor` (the first and last runs).
+# TARGET_AWK may define `function target(name, rps, x)`, the row's target
+# verdict; the last column is the verdict and the note, named COLUMN.
+floor_table() {
+  local targets=${2:-'function target(name, rps, x) { return "" }'}
+  awk -F'|' -v column="$1" "$targets"'
+  function ms(u) { return sprintf("%.2f ms", u / 1000) }
+  {
+    label[++n] = $1; rps[n] = $2; p50[n] = $3; p99[n] = $4; note[n] = $5
+    if ($1 == "floor") { floor_sum += $2; floor_run[++floors] = $2 + 0 }
+  }
+  END {
+    base = floor_sum / floors
+    out = 0
+    for (i = 1; i <= n; i++) {
+      t = ""
+      if (label[i] == "floor") {
+        if (seen_floor++) continue
+        name = "plaintext floor"; r = sprintf("%.0f", base); x = "1.00"
+      } else {
+        name = label[i]; r = rps[i]; x = sprintf("%.2f", rps[i] / base); t = target(name, rps[i] + 0, x + 0)
+      }
+      if (note[i] != "") t = t == "" ? note[i] : t " (" note[i] ")"
+      row[++out] = name; c1[out] = r; c2[out] = ms(p50[i]); c3[out] = ms(p99[i]); c4[out] = x
+      c5[out] = t == "" ? "-" : t
+      if (length(name) > width) width = length(name)
+    }
+    fmt = "%-" width "s  %8s  %9s  %9s  %7s  %s\n"
+    printf "\n" fmt, "row", "req/s", "p50", "p99", "x floor", column
+    for (i = 1; i <= out; i++) printf fmt, row[i], c1[i], c2[i], c3[i], c4[i], c5[i]
+    lo = floor_run[1] < floor_run[floors] ? floor_run[1] : floor_run[floors]
+    hi = floor_run[1] < floor_run[floors] ? floor_run[floors] : floor_run[1]
+    printf "\nfloor: %d req/s first, %d req/s last (the ratios use their mean)%s\n", floor_run[1],
+      floor_run[floors], (hi > 1.15 * lo ? "; busy machine: re-run" : "")
+    printf "\n| row | req/s | p50 | p99 | × floor | %s |\n|---|--:|--:|--:|--:|---|\n", column
+    for (i = 1; i <= out; i++) printf "| %s | %s | %s | %s | %s | %s |\n", row[i], c1[i], c2[i], c3[i], c4[i], c5[i]
+  }'
+}

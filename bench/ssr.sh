@@ -54,15 +54,8 @@ measure() {
   run_wrk "$target" "$warmup" "$cookie" '' '' >/dev/null
   local before=0
   [[ -z $log ]] || before=$(fallbacks "$log")
-  local line
-  line=$(run_wrk "$target" "$duration" "$cookie" '' '')
-  local re='requests=([0-9]+) duration_us=([0-9]+) p50_us=([0-9]+) p99_us=([0-9]+) bad_status=([0-9]+) socket_errors=([0-9]+)'
-  [[ $line =~ $re ]] || die "$label: unreadable wrk output: $line"
-  local requests=${BASH_REMATCH[1]} us=${BASH_REMATCH[2]}
-  ((BASH_REMATCH[5] == 0)) || die "$label: ${BASH_REMATCH[5]} of $requests answers were 4xx/5xx"
-  ((BASH_REMATCH[6] == 0)) || echo "bench: $label: ${BASH_REMATCH[6]} socket errors" >&2
-  local rps note=''
-  rps=$(awk -v n="$requests" -v us="$us" 'BEGIN { printf "%.0f", n * 1e6 / us }')
+  wrk_measured "$label" "$target" "$cookie"
+  local rps=$row_rps note=''
   if [[ -n $log ]]; then
     sleep 1.1 # the last second's count comes with the next line
     local after
@@ -70,7 +63,7 @@ measure() {
     ((after == before)) || note="$((after - before))+ fallbacks"
   fi
   printf '  %-34s %8s req/s  %s (load %s)\n' "$label" "$rps" "$note" "$(cut -d' ' -f1 /proc/loadavg)" >&2
-  results+=("$label|$rps|${BASH_REMATCH[3]}|${BASH_REMATCH[4]}|$note")
+  results+=("$label|$rps|$row_p50|$row_p99|$note")
 }
 
 # Lines of pages sent without markup in a server's log (one a second at most).
@@ -124,34 +117,10 @@ done
 measure floor "$floor_url" ''
 stop_server "$floor_pid"
 
-printf '%s\n' "${results[@]}" | awk -F'|' '
-  function ms(u) { return sprintf("%.2f ms", u / 1000) }
-  {
-    label[++n] = $1; rps[n] = $2; p50[n] = $3; p99[n] = $4; note[n] = $5
-    if ($1 == "floor") { floor_sum += $2; floor_run[++floors] = $2 + 0 }
-  }
-  END {
-    base = floor_sum / floors
-    out = 0
-    for (i = 1; i <= n; i++) {
-      if (label[i] == "floor") {
-        if (seen_floor++) continue
-        name = "plaintext floor"; r = sprintf("%.0f", base); x = "1.00"; t = "-"
-      } else {
-        name = label[i]; r = rps[i]; x = sprintf("%.2f", rps[i] / base); t = "-"
-        if (name ~ /react, uncached/) t = sprintf(">= 6000/s %s", rps[i] + 0 >= 6000 ? "met" : "MISSED")
-        if (name ~ /cached\)/ && name !~ /uncached/) t = sprintf(">= 0.80 %s", x + 0 >= 0.8 ? "met" : "MISSED")
-        if (note[i] != "") t = t " (" note[i] ")"
-      }
-      row[++out] = name; c1[out] = r; c2[out] = ms(p50[i]); c3[out] = ms(p99[i]); c4[out] = x; c5[out] = t
-    }
-    fmt = "%-34s  %8s  %9s  %9s  %7s  %s\n"
-    printf "\n" fmt, "row", "req/s", "p50", "p99", "x floor", "target"
-    for (i = 1; i <= out; i++) printf fmt, row[i], c1[i], c2[i], c3[i], c4[i], c5[i]
-    lo = floor_run[1] < floor_run[floors] ? floor_run[1] : floor_run[floors]
-    hi = floor_run[1] < floor_run[floors] ? floor_run[floors] : floor_run[1]
-    printf "\nfloor: %d req/s first, %d req/s last (the ratios use their mean)%s\n", floor_run[1],
-      floor_run[floors], (hi > 1.15 * lo ? "; busy machine: re-run" : "")
-    printf "\n| row | req/s | p50 | p99 | × floor | target |\n|---|--:|--:|--:|--:|---|\n"
-    for (i = 1; i <= out; i++) printf "| %s | %s | %s | %s | %s | %s |\n", row[i], c1[i], c2[i], c3[i], c4[i], c5[i]
+# The issue's targets: 6,000 renders/s uncached (React), 0.8× the floor cached.
+printf '%s\n' "${results[@]}" | floor_table target '
+  function target(name, rps, x) {
+    if (name ~ /react, uncached/) return sprintf(">= 6000/s %s", rps >= 6000 ? "met" : "MISSED")
+    if (name ~ /cached\)/ && name !~ /uncached/) return sprintf(">= 0.80 %s", x >= 0.8 ? "met" : "MISSED")
+    return ""
   }'
