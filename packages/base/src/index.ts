@@ -1,5 +1,6 @@
 export { canonicalParams, type Params, type ParamValue } from './canonicalParams.js';
 export { createClient } from './createClient.js';
+export { devWarnings } from './devWarnings.js';
 export { createForm, type Form, type FormOptions, type FormState } from './createForm.js';
 export type { InvalidateEntry } from './invalidation.js';
 export { MizanError, type ErrorCode, type FieldErrors } from './MizanError.js';

@@ -1,4 +1,4 @@
-import { createClient } from '@mizan/base';
+import { createClient, devWarnings } from '@mizan/base';
 import { MizanProvider } from '@mizan/react';
 import { StrictMode } from 'react';
 import { createRoot, hydrateRoot } from 'react-dom/client';
@@ -11,7 +11,12 @@ import '../../web-shared/style.css';
 // and devices change (pushed invalidations, the activity channel). The client
 // is seeded with the data the server rendered the page with
 // (`window.__MIZAN_SSR_DATA__`), so hydrating fetches none of it again.
-const client = createClient({ broadcast: true, websocket: true });
+// In development, the server's missed-invalidation warnings reach the console.
+const client = createClient({
+  broadcast: true,
+  websocket: true,
+  ...(import.meta.env.DEV ? { fetch: devWarnings() } : {}),
+});
 
 const container = document.getElementById('app')!;
 const app = (
