@@ -5,9 +5,18 @@ import { MizanError, wireError } from './MizanError.js';
 import { mutation } from './mutation.js';
 import { observe } from './observe.js';
 import { connectSocket } from './socket.js';
-import { createStore, type Entry, type State } from './store.js';
+import { createStore, success, type Entry, type State } from './store.js';
 import { createTransport } from './transport.js';
-import type { CallOptions, ChannelRef, Client, ClientOptions, ContextRef, FunctionRef, ObserveOptions } from './types.js';
+import type {
+  CallOptions,
+  ChannelRef,
+  Client,
+  ClientOptions,
+  ContextRef,
+  FunctionRef,
+  InvalidationSource,
+  ObserveOptions,
+} from './types.js';
 
 // Runtime globals are all optional (Node, edge), so they are read loosely.
 const g = globalThis as any;
@@ -35,7 +44,7 @@ export function createClient(options: ClientOptions = {}): Client {
   // those that need a user, cleared on sign-in and sign-out.
   const privates = new Set<string>();
   const needUser = new Set<string>();
-  const store = createStore(transport, staleTime, gcTime, retry, (ctx) => needUser.has(ctx));
+  const store = createStore(transport, staleTime, gcTime, retry, (ctx) => needUser.has(ctx), options.inspect);
 
   const contextOf = (ref: Ref, opts: ObserveOptions = {}): string => {
     const ctx = typeof ref == 'string' ? ref : ref.context;
@@ -51,7 +60,7 @@ export function createClient(options: ClientOptions = {}): Client {
   // Local data is no longer what the ETag describes: a 304 must not bless it.
   const write = (e: Entry, data: unknown): void => {
     e.etag = undefined;
-    store.set(e, { status: 'success', data, error: undefined, isFetching: e.state.isFetching, updatedAt: Date.now() });
+    store.set(e, success(data, e.state.isFetching));
   };
 
   // Other tabs: invalidations and sign-in/out travel both ways. Node has a
@@ -61,11 +70,11 @@ export function createClient(options: ClientOptions = {}): Client {
       ? new g.BroadcastChannel('mizan:' + baseUrl + prefix)
       : undefined;
   (channel as { unref?: () => void } | undefined)?.unref?.();
-  if (channel) channel.onmessage = ({ data }) => (data.p ? clearPrivate() : store.invalidate(data.i));
+  if (channel) channel.onmessage = ({ data }) => (data.p ? clearPrivate() : store.invalidate(data.i, 3));
 
-  const invalidate = (targets: Target[]): void => {
+  const invalidate = (targets: Target[], source: InvalidationSource): void => {
     if (!targets.length) return;
-    store.invalidate(targets);
+    store.invalidate(targets, source);
     channel?.postMessage({ i: targets });
   };
   const clearPrivate = (): void => {
@@ -107,7 +116,7 @@ export function createClient(options: ClientOptions = {}): Client {
           },
           message(f) {
             const { op, id } = f;
-            if (op == 'invalidate') store.invalidate((f.invalidate ?? []).map(toTarget));
+            if (op == 'invalidate') store.invalidate((f.invalidate ?? []).map(toTarget), 4);
             if (op == 'refetch') refetchAll();
             if (id === 0) start(); // the auth frame's answer, whichever it is
             if (op == 'msg') channels.get(f.channel)?.forEach((l) => l[0](f.data));
@@ -168,7 +177,7 @@ export function createClient(options: ClientOptions = {}): Client {
         ((opts.websocket ?? (fn as FunctionRef).websocket) && viaSocket(name, args, opts.signal)) ||
         transport.request('POST', `call/${name}/`, args, opts.signal).then((r) => r.body as Reply);
       const { result, invalidate: entries = [] } = await reply;
-      invalidate(entries.map(toTarget));
+      invalidate(entries.map(toTarget), 1);
       // The server declares which functions change who is signed in (schema
       // `session`, in generated descriptors); a name alone says nothing.
       if ((fn as FunctionRef).session) resetPrivate();
@@ -184,12 +193,19 @@ export function createClient(options: ClientOptions = {}): Client {
   const revalidate = (): void => {
     if (g.document?.visibilityState != 'hidden') store.revalidate();
   };
-  const events: [string, () => void][] = [['online', () => socket?.wake()]];
-  if (options.refetchOnFocus != false) events.push(['visibilitychange', revalidate], ['focus', revalidate]);
-  if (options.refetchOnReconnect != false) events.push(['online', revalidate]);
-  events.forEach(([name, fn]) => g.addEventListener?.(name, fn));
+  // One signal (the controller has `signal`, as listener options want)
+  // removes both listeners at destroy().
+  const life = new AbortController();
+  const on = (name: string, fn: () => void): void => g.addEventListener?.(name, fn, life);
+  on('online', () => {
+    socket?.wake();
+    if (options.refetchOnReconnect != false) revalidate();
+  });
+  // visibilitychange alone, as TanStack Query v5: `focus` also fires on every
+  // click back into the window from devtools or an iframe.
+  if (options.refetchOnFocus != false) on('visibilitychange', revalidate);
 
-  store.hydrate(options.ssrData ?? g.__MIZAN_SSR_DATA__ ?? {});
+  store.hydrate(options.ssrData ?? g.__MIZAN_SSR_DATA__);
 
   const client = {
     observe: (ref: Ref, params: Params = {}, opts: ObserveOptions = {}) =>
@@ -210,10 +226,10 @@ export function createClient(options: ClientOptions = {}): Client {
     },
     async view(path: string, init: RequestInit = {}) {
       const res = await transport.view(path, init);
-      invalidate(parseInvalidateHeader(res.headers.get('x-mizan-invalidate')));
+      invalidate(parseInvalidateHeader(res.headers.get('x-mizan-invalidate')), 2);
       return res;
     },
-    invalidate: (entries: readonly InvalidateEntry[]) => invalidate(entries.map(toTarget)),
+    invalidate: (entries: readonly InvalidateEntry[]) => invalidate(entries.map(toTarget), 5),
     cancel(entry: InvalidateEntry) {
       const t = toTarget(entry);
       batch(() => store.cache.forEach((e) => matches(t, e.ctx, e.pairs) && store.cancel(e)));
@@ -221,7 +237,7 @@ export function createClient(options: ClientOptions = {}): Client {
     resetPrivate,
     subscribe(ref: ChannelRef | string, onMessage: (data: any) => void, onError?: (e: MizanError) => void) {
       const channel = (ref as ChannelRef).channel ?? ref;
-      if (!socket) throw Error('mizan: no websocket');
+      if (!socket) throw Error('no websocket');
       const l: [(data: any) => void, ((e: MizanError) => void) | undefined] = [onMessage, onError];
       const set = channels.get(channel) ?? new Set();
       if (!set.size && ready) sub(channel);
@@ -231,11 +247,11 @@ export function createClient(options: ClientOptions = {}): Client {
       };
     },
     session: transport.session,
-    dehydrate: store.dehydrate,
+    cache: store.cache,
     destroy() {
       socket?.close();
       channel?.close();
-      events.forEach(([name, fn]) => g.removeEventListener?.(name, fn));
+      life.abort();
       store.destroy();
     },
   };

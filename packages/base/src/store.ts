@@ -3,7 +3,7 @@ import { matches, pairsOf, type Target } from './invalidation.js';
 import { MizanError } from './MizanError.js';
 import { timer, type Timer } from './timer.js';
 import type { Transport } from './transport.js';
-import type { SSRData } from './types.js';
+import type { ClientOptions, InvalidationSource, SSRData } from './types.js';
 
 /** The state of an entry, loosely typed; observers expose it as ContextState. */
 export interface State {
@@ -44,6 +44,15 @@ export interface Entry {
 
 export const IDLE: State = { status: 'idle', data: undefined, error: undefined, isFetching: false, updatedAt: 0 };
 
+/** The state of data just written (fetched, seeded or set). */
+export const success = (data: unknown, isFetching = false): State => ({
+  status: 'success',
+  data,
+  error: undefined,
+  isFetching,
+  updatedAt: Date.now(),
+});
+
 /** The cache of a client. */
 export type Store = ReturnType<typeof createStore>;
 
@@ -58,6 +67,7 @@ export function createStore(
   gcTime: number,
   retry: number,
   needsUser: (ctx: string) => boolean,
+  inspect?: ClientOptions['inspect'],
 ) {
   const cache = new Map<string, Entry>();
   const pending = new Set<Entry>();
@@ -139,13 +149,7 @@ export function createStore(
       (r) => {
         const modified = r.status != 304;
         if (modified && e.ctrl == ctrl) e.etag = r.headers.get('etag');
-        return done(() => ({
-          status: 'success',
-          data: modified ? r.body : e.state.data,
-          error: undefined,
-          isFetching: false,
-          updatedAt: Date.now(),
-        }))();
+        return done(() => success(modified ? r.body : e.state.data))();
       },
       (error: MizanError) => done(() => ({ ...e.state, status: 'error', error, isFetching: false }))(),
     ));
@@ -190,7 +194,8 @@ export function createStore(
     markStale,
 
     /** Applies invalidation targets (PROTOCOL §3 matching). */
-    invalidate(targets: Target[]): void {
+    invalidate(targets: Target[], source: InvalidationSource): void {
+      inspect?.(source, targets);
       for (const e of cache.values()) if (targets.some((t) => matches(t, e.ctx, e.pairs))) markStale(e);
     },
 
@@ -224,20 +229,14 @@ export function createStore(
     },
 
     /** Seeds entries from server-rendered data. */
-    hydrate(data: SSRData): void {
+    hydrate(data: SSRData | undefined): void {
+      // for-in over undefined visits nothing.
       for (const key in data) {
         const [ctx = '', canon = ''] = key.split('?');
         const e = entry(ctx, canon);
-        e.state = { ...IDLE, status: 'success', data: data[key], updatedAt: Date.now() };
+        e.state = success(data[key]);
         e.fresh = true;
       }
-    },
-
-    /** Every entry with data, keyed for hydration. */
-    dehydrate(): SSRData {
-      const out: SSRData = {};
-      for (const e of cache.values()) if (e.state.data !== undefined) out[e.key] = e.state.data;
-      return out;
     },
 
     /** Aborts every fetch and forgets every entry. */

@@ -47,6 +47,7 @@ const isUnsafe = (method = 'GET'): boolean => !/^(GET|HEAD|OPTIONS)$/i.test(meth
 /** Builds the transport of a client from its options. */
 export function createTransport(options: ClientOptions): Transport {
   const { baseUrl = '', prefix = '/api/mizan', auth, timeout = 30_000, retry = 3 } = options;
+
   const token = typeof auth == 'object' ? auth.token : undefined;
   // Cloudflare Workers throw on a `credentials` field they do not implement.
   const cred: RequestInit =
@@ -72,8 +73,14 @@ export function createTransport(options: ClientOptions): Transport {
     extra: Record<string, string>,
   ): Promise<Reply> => {
     const headers: Record<string, string> = { accept: JSON_TYPE, ...extra };
-    if (body !== undefined) headers['content-type'] = JSON_TYPE;
-    await authorize(headers, isUnsafe(method));
+    // Only calls are unsafe, and they always have a JSON body.
+    const unsafe = isUnsafe(method);
+    if (unsafe) {
+      headers['content-type'] = JSON_TYPE;
+      // The server refuses a write from a client built for another schema (deploy skew).
+      if (options.schema) headers['x-mizan-schema'] = options.schema;
+    }
+    await authorize(headers, unsafe);
     // One controller per attempt: the caller's signal and the timeout both
     // abort it, and the timeout also covers reading the body.
     const ctrl = new AbortController();
@@ -86,23 +93,26 @@ export function createTransport(options: ClientOptions): Transport {
       const res = await send(baseUrl + prefix + '/' + path, {
         method,
         headers,
-        body: body === undefined ? null : JSON.stringify(body),
+        // undefined (no body) stays undefined.
+        body: JSON.stringify(body),
         signal: ctrl.signal,
         ...cred,
       });
+      const served = res.headers.get('x-mizan-schema');
+      if (served && served != options.schema) options.onSchemaChange?.(served);
       const text = await res.text();
       let json;
       try {
         json = text ? JSON.parse(text) : undefined;
       } catch {
-        throw new MizanError('bad_response', 'Response is not JSON', res.status);
+        throw new MizanError('bad_response', 'Not JSON', res.status);
       }
       if (res.ok || res.status == 304) return { status: res.status, headers: res.headers, body: json };
       throw wireError(json?.error, res.statusText, res.status);
     } catch (e) {
       if (signal?.aborted) throw signal.reason;
       if (e instanceof MizanError) throw e;
-      throw new MizanError(timedOut ? 'timeout' : 'network', timedOut ? 'Request timed out' : String(e));
+      throw new MizanError(timedOut ? 'timeout' : 'network', timedOut ? 'Timed out' : String(e));
     } finally {
       clearTimeout(t);
       signal?.removeEventListener('abort', abort);
@@ -133,10 +143,11 @@ export function createTransport(options: ClientOptions): Transport {
       }
     },
     async view(path, init) {
-      const headers = new Headers(init.headers);
-      const extra: Record<string, string> = {};
-      await authorize(extra, isUnsafe(init.method));
-      for (const k in extra) headers.set(k, extra[k]!);
+      // Header names of a Headers object are lower case, as authorize's are.
+      const headers: Record<string, string> = Object.fromEntries(
+        new Headers(init.headers) as unknown as Iterable<[string, string]>,
+      );
+      await authorize(headers, isUnsafe(init.method));
       return send(path[0] == '/' ? baseUrl + path : path, { ...cred, ...init, headers }).catch((e) => {
         throw init.signal?.aborted ? e : new MizanError('network', String(e));
       });

@@ -1,5 +1,5 @@
 import type { Params } from './canonicalParams.js';
-import type { InvalidateEntry } from './invalidation.js';
+import type { InvalidateEntry, Target } from './invalidation.js';
 import type { MizanError } from './MizanError.js';
 import type { FieldRules } from './validateField.js';
 
@@ -195,6 +195,46 @@ export interface ClientOptions {
     | { readonly url?: string; readonly WebSocket?: WebSocketFactory; readonly ping?: number };
   /** Seed data; default `globalThis.__MIZAN_SSR_DATA__`. */
   readonly ssrData?: SSRData;
+  /**
+   * The schema hash the generated code was built from (its `schema` export).
+   * Calls send it (`X-Mizan-Schema`), and a server running another schema
+   * refuses them (409 `schema_mismatch`) rather than run a write the client
+   * was not built for.
+   */
+  readonly schema?: string;
+  /**
+   * Called with the server's schema hash whenever an answer comes from
+   * another schema than `schema` (a deploy happened): reload, or tell the
+   * user. `reloadOnNavigation()` reloads at the next navigation.
+   */
+  readonly onSchemaChange?: (schema: string) => void;
+  /** For development tools (@mizan/devtools): told of every invalidation and where it came from. */
+  readonly inspect?: (source: InvalidationSource, targets: readonly Target[]) => void;
+}
+
+/**
+ * Where an invalidation came from: 1 a call's JSON `invalidate`, 2 a view's
+ * `X-Mizan-Invalidate` header, 3 another tab, 4 a WebSocket push, 5 the
+ * application (`client.invalidate`). Numbers keep the kernel small;
+ * @mizan/devtools names them.
+ */
+export type InvalidationSource = 1 | 2 | 3 | 4 | 5;
+
+/** A context instance (`context` with canonical `key=value` pairs) as invalidation matching sees it. */
+export type { Target };
+
+/** One cache entry as `Client.cache` shows it (read only). */
+export interface CacheEntry {
+  /** `context` or `context?canonical-params`, as `ssrData` keys are. */
+  readonly key: string;
+  readonly ctx: string;
+  /** Canonical params (PROTOCOL §2), `''` for none. */
+  readonly canon: string;
+  readonly state: ContextState;
+  /** The mounted observers. */
+  readonly subs: ReadonlySet<unknown>;
+  /** Invalidated since its last fetch started. */
+  readonly stale: boolean;
 }
 
 /** A Mizan client: the cache and everything that keeps it right. */
@@ -246,8 +286,11 @@ export interface Client {
   subscribe<T>(channel: ChannelRef<T> | string, onMessage: (data: T) => void, onError?: (error: MizanError) => void): () => void;
   /** The `session/` body (user and CSRF token), fetched once and shared. */
   session(): Promise<Session>;
-  /** Data of every instance that has some, keyed for `ssrData`. */
-  dehydrate(): SSRData;
+  /**
+   * Every instance the client holds, keyed as `ssrData` is; read only (for
+   * `dehydrate` and development tools).
+   */
+  readonly cache: ReadonlyMap<string, CacheEntry>;
   /** Closes the WebSocket and channel, removes listeners, aborts fetches. */
   destroy(): void;
 }

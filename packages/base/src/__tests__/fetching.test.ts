@@ -268,7 +268,7 @@ describe('refetch on focus and reconnect', () => {
     return (name: string) => target.dispatchEvent(new Event(name));
   };
 
-  it('refetches stale mounted entries on focus, not unmounted or fresh ones', async () => {
+  it('refetches stale mounted entries when the page becomes visible, not unmounted or fresh ones', async () => {
     const fire = windowEvents();
     const { client, count } = setup({ 'ctx/': () => json({}) });
     client.observe('stale', {}).subscribe(() => {});
@@ -276,9 +276,19 @@ describe('refetch on focus and reconnect', () => {
     const gone = client.observe('gone', {});
     gone.subscribe(() => {})();
     await flush();
-    fire('focus');
+    fire('visibilitychange');
     await flush();
     expect([count('stale'), count('fresh'), count('gone')]).toEqual([2, 1, 1]);
+  });
+
+  it('ignores focus alone (it fires on every click back from devtools or an iframe)', async () => {
+    const fire = windowEvents();
+    const { client, calls } = setup({ 'ctx/': () => json({}) });
+    client.observe('t', {}).subscribe(() => {});
+    await flush();
+    fire('focus');
+    await flush();
+    expect(calls).toHaveLength(1);
   });
 
   it('does not refetch while the document is hidden', async () => {
@@ -300,7 +310,7 @@ describe('refetch on focus and reconnect', () => {
     off.client.observe('t', {}).subscribe(() => {});
     await flush();
     fire('online');
-    fire('focus');
+    fire('visibilitychange');
     await flush();
     expect(on.calls).toHaveLength(2);
     expect(off.calls).toHaveLength(1);
@@ -312,7 +322,8 @@ describe('refetch on focus and reconnect', () => {
     client.observe('t', {}).subscribe(() => {});
     await flush();
     client.destroy();
-    fire('focus');
+    fire('visibilitychange');
+    fire('online');
     await flush();
     expect(calls).toHaveLength(1);
   });

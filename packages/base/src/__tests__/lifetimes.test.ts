@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createClient } from '../createClient.js';
+import { dehydrate } from '../dehydrate.js';
 import { deferred, FakeWebSocket, fakeFetch, flush, json, tick } from './fakes.js';
 
 afterEach(() => vi.useRealTimers());
@@ -13,14 +14,14 @@ describe('garbage collection', () => {
     await flush();
     stop();
     await tick(999);
-    expect(client.dehydrate()).toEqual({ t: { v: 1 } });
+    expect(dehydrate(client)).toEqual({ t: { v: 1 } });
     // A re-mount inside the window reuses the data without fetching.
     const again = client.observe('t', {});
     const stopAgain = again.subscribe(() => {});
     expect(again.getSnapshot()).toMatchObject({ status: 'success', data: { v: 1 } });
     stopAgain();
     await tick(1000);
-    expect(client.dehydrate()).toEqual({});
+    expect(dehydrate(client)).toEqual({});
     client.observe('t', {}).subscribe(() => {});
     await flush();
     expect(count('ctx/t/')).toBe(2);
@@ -34,7 +35,7 @@ describe('garbage collection', () => {
     obs.subscribe(() => {})();
     obs.subscribe(() => {});
     await tick(5000);
-    expect(client.dehydrate()).toEqual({ t: { v: 1 } });
+    expect(dehydrate(client)).toEqual({ t: { v: 1 } });
   });
 
   it('survives a Strict Mode double mount with a single fetch', async () => {
@@ -63,7 +64,7 @@ describe('garbage collection', () => {
       const client = createClient({ fetch, gcTime });
       client.observe('t', {}).subscribe(() => {})();
       await tick(10_000);
-      expect(client.dehydrate()).toEqual({ t: { v: 1 } });
+      expect(dehydrate(client)).toEqual({ t: { v: 1 } });
     }
   });
 

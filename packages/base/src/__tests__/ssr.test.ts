@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { runInNewContext } from 'node:vm';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createClient } from '../createClient.js';
+import { dehydrate } from '../dehydrate.js';
 import { ssrScript } from '../ssrScript.js';
 import type { SSRData } from '../types.js';
 import { fakeFetch, flush, json, tick } from './fakes.js';
@@ -51,7 +52,7 @@ describe('hydration', () => {
     const server = createClient({ fetch });
     await server.load('todos');
     await server.load('todo', { id: 5, q: 'a b' });
-    const payload = server.dehydrate();
+    const payload = dehydrate(server);
     expect(payload).toEqual({
       todos: { url: '/api/mizan/ctx/todos/' },
       'todo?id=5&q=a%20b': { url: '/api/mizan/ctx/todo/?id=5&q=a%20b' },
@@ -68,7 +69,7 @@ describe('hydration', () => {
     const client = createClient({ fetch, ssrData: { todos: { mine: 1 }, stats: { users: 1 } } });
     client.observe('stats', {}).subscribe(() => {});
     await client.call({ fn: 'auth_logout', session: true }, {});
-    expect(client.dehydrate()).toEqual({ stats: { users: 1 } });
+    expect(dehydrate(client)).toEqual({ stats: { users: 1 } });
   });
 
   it('load() uses seeded data without fetching', async () => {

@@ -1,4 +1,4 @@
-import { createClient, MizanError } from '@mizan/base';
+import { createClient, dehydrate, MizanError } from '@mizan/base';
 import { mount } from '@vue/test-utils';
 import { createSSRApp, defineComponent, h, nextTick, ref } from 'vue';
 import { renderToString } from 'vue/server-renderer';
@@ -136,11 +136,11 @@ describe('useMizanContext', () => {
     const app = createSSRApp({ setup: () => (provideMizan(client), () => h(Todos)) });
     expect(await renderToString(app)).toBe('<p>success:milk</p>');
     expect(net.count('ctx/todos/')).toBe(1);
-    expect(client.dehydrate()).toEqual({ todos: { list_todos: [todo(1, 'milk')] } });
+    expect(dehydrate(client)).toEqual({ todos: { list_todos: [todo(1, 'milk')] } });
 
     // The browser starts from the server's data without fetching it again.
     const browser = fakeFetch({});
-    const hydrated = createClient({ fetch: browser.fetch, ssrData: client.dehydrate() });
+    const hydrated = createClient({ fetch: browser.fetch, ssrData: dehydrate(client) });
     const wrapper = mount(Todos, { global: { plugins: [createMizan(hydrated)] } });
     expect(wrapper.text()).toBe('success:milk');
     await new Promise((r) => setTimeout(r, 20));
