@@ -5,12 +5,6 @@
 
 #include "edge/purge_request.hpp"
 
-// The project compiles Asio once (BOOST_ASIO_SEPARATE_COMPILATION, in
-// src/http/asio_impl.cpp, linked through mizan_http), but without its SSL
-// part, which only this module uses: it is compiled here. Should another
-// module need SSL, this line moves to src/http/asio_impl.cpp.
-#include <boost/asio/ssl/impl/src.hpp>
-
 #include <fmt/format.h>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/ip/tcp.hpp>
