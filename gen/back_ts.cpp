@@ -171,6 +171,7 @@ void claim_names(const schema& s) {
   if (!s.channels.empty()) names.claim("ChannelRef", "the imported 'ChannelRef'");
   names.claim("ErrorCode", "the error codes");
   names.claim("createApi", "createApi");
+  names.claim("schemaHash", "the schema hash");
   for (const auto& t : s.types) names.claim(t.ts_name, fmt::format("type '{}'", t.schema_name));
   for (const auto& f : s.functions) {
     names.claim(f.const_name, fmt::format("function '{}'", f.name));
@@ -242,6 +243,13 @@ std::string emit_index(const schema& s) {
   auto out = std::back_inserter(text);
   fmt::format_to(out, "import type {{ {}Client, ContextRef, FunctionRef }} from '@mizan/base';\n\n",
                  s.channels.empty() ? "" : "ChannelRef, ");
+  if (!s.hash.empty()) {
+    fmt::format_to(out,
+                   "/**\n * The schema this code was generated from (the server sends its own as\n"
+                   " * X-Mizan-Schema): `createClient({{ schema: schemaHash, onSchemaChange }})`.\n"
+                   " */\nexport const schemaHash = '{}';\n\n",
+                   s.hash);
+  }
   for (const auto& t : s.types) emit_named(out, t);
   for (const auto& f : s.functions) emit_function(out, f);
   for (const auto& c : s.contexts) emit_context(out, c, s);

@@ -3,6 +3,7 @@
 #include "gen/back_framework.hpp"
 #include "gen/back_ts.hpp"
 #include "gen/front.hpp"
+#include "gen/schema_hash.hpp"
 
 #include <fstream>
 #include <sstream>
@@ -32,7 +33,8 @@ framework_set parse_framework(std::string_view name) {
 
 std::map<std::string, std::string> generate(const boost::json::value& schema_json,
                                             framework_set frameworks) {
-  const schema s = read_schema(schema_json);
+  schema s = read_schema(schema_json);
+  s.hash = schema_hash(schema_json);
   std::map<std::string, std::string> files;
   files.emplace("index.ts", emit_index(s));
   if (frameworks.react) files.emplace("react.ts", emit_react(s));

@@ -143,6 +143,9 @@ struct channel {
 
 /// The whole schema; every list is sorted by name so that output is deterministic.
 struct schema {
+  /// schema_hash of the schema: what the server sends as X-Mizan-Schema, so a
+  /// client tells which schema it was generated from.
+  std::string hash;
   std::vector<named_type> types;
   std::vector<function> functions;
   std::vector<context> contexts;

@@ -27,4 +27,8 @@ std::string etag(std::string_view body) {
   return tag;
 }
 
+std::string short_id(std::string_view bytes) {
+  return etag(bytes).substr(1, 16);
+}
+
 }  // namespace mizan::fingerprint

@@ -18,4 +18,8 @@ digest128 xxh3_128(std::string_view bytes) noexcept;
 /// The quoted lower-case hex of xxh3_128(body): an ETag value.
 std::string etag(std::string_view body);
 
+/// The first 16 lower-case hex digits of xxh3_128(bytes): a short identity,
+/// such as the schema hash of `X-Mizan-Schema`.
+std::string short_id(std::string_view bytes);
+
 }  // namespace mizan::fingerprint

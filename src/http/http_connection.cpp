@@ -339,7 +339,7 @@ asio::awaitable<void> connection::write_response(bool keep_alive, bool input_pen
   bool close = res.close || !keep_alive || w_.stopping;
   auto p = close ? persistence::close
                  : (req.version == 10 ? persistence::keep_alive_10 : persistence::keep);
-  write_head(res, w_.date(), p, head_);
+  write_head(res, w_.date(), p, w_.shared->common_head, head_);
   std::string_view body = res.body_view();
   if (req.method == "HEAD" || status_without_body(res.status)) body = {};
   std::array<asio::const_buffer, 2> buffers{asio::buffer(head_), asio::buffer(body)};

@@ -170,7 +170,19 @@ bool status_without_body(int status) noexcept {
   return status == 204 || status == 304;
 }
 
-void write_head(const response& res, std::string_view date, persistence p, std::string& out) {
+std::string format_headers(const std::vector<header>& headers) {
+  std::string out;
+  for (const auto& h : headers) {
+    if (const char* why = check_header(h)) {
+      throw std::invalid_argument("response header " + h.name + ": " + why);
+    }
+    out += h.name + ": " + h.value + "\r\n";
+  }
+  return out;
+}
+
+void write_head(const response& res, std::string_view date, persistence p, std::string_view common,
+                std::string& out) {
   char num[24];
   out.clear();
   out += "HTTP/1.1 ";
@@ -194,6 +206,7 @@ void write_head(const response& res, std::string_view date, persistence p, std::
     out.append(num, len_end);
     out += "\r\n";
   }
+  out += common;
   out += "Date: ";
   out += date;
   out += "\r\n";

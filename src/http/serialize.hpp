@@ -35,10 +35,16 @@ bool valid_status(int status) noexcept;
 /// Whether a response of this status carries no body and no Content-Length.
 bool status_without_body(int status) noexcept;
 
-/// Replaces `out` with the status line and headers of `res`. The caller has
-/// already validated status and headers. `body_size` goes into Content-Length
-/// (also for HEAD, whose body is not sent).
-void write_head(const response& res, std::string_view date, persistence p, std::string& out);
+/// Replaces `out` with the status line and headers of `res`, then `common`
+/// (header lines sent with every response). The caller has already validated
+/// status and headers. The body's size goes into Content-Length (also for
+/// HEAD, whose body is not sent).
+void write_head(const response& res, std::string_view date, persistence p, std::string_view common,
+                std::string& out);
+
+/// `headers` as "Name: value\r\n" lines; throws std::invalid_argument naming
+/// a header that check_header refuses.
+std::string format_headers(const std::vector<header>& headers);
 
 /// The 500 `internal` answer given when the application failed to answer
 /// properly; the cause goes to the log, never to the client.

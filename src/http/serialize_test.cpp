@@ -20,7 +20,7 @@ TEST(WriteHead, KeepAliveResponse) {
   r.headers = {{"Content-Type", "application/json"}, {"X-Mizan-Cache", "miss"}};
   r.body = "{\"a\":1}";
   std::string out = "stale contents are replaced";
-  write_head(r, "Sun, 06 Nov 1994 08:49:37 GMT", persistence::keep, out);
+  write_head(r, "Sun, 06 Nov 1994 08:49:37 GMT", persistence::keep, "", out);
   EXPECT_EQ(out,
             "HTTP/1.1 201 Created\r\n"
             "Content-Type: application/json\r\n"
@@ -34,9 +34,9 @@ TEST(WriteHead, CloseAndHttp10KeepAlive) {
   response r;
   r.body = "abc";
   std::string out;
-  write_head(r, "D", persistence::close, out);
+  write_head(r, "D", persistence::close, "", out);
   EXPECT_EQ(out, "HTTP/1.1 200 OK\r\nContent-Length: 3\r\nDate: D\r\nConnection: close\r\n\r\n");
-  write_head(r, "D", persistence::keep_alive_10, out);
+  write_head(r, "D", persistence::keep_alive_10, "", out);
   EXPECT_EQ(out,
             "HTTP/1.1 200 OK\r\nContent-Length: 3\r\nDate: D\r\nConnection: keep-alive\r\n\r\n");
 }
@@ -50,7 +50,7 @@ TEST(WriteHead, ServerOwnedHeadersFromTheApplicationAreDropped) {
                {"X-Kept", "1"}};
   r.shared_body = std::make_shared<const std::string>("12345");
   std::string out;
-  write_head(r, "D", persistence::keep, out);
+  write_head(r, "D", persistence::keep, "", out);
   EXPECT_EQ(out, "HTTP/1.1 200 OK\r\nX-Kept: 1\r\nContent-Length: 5\r\nDate: D\r\n\r\n");
 }
 
@@ -60,7 +60,7 @@ TEST(WriteHead, NoContentLengthFor204And304) {
     r.status = status;
     r.body = "x";
     std::string out;
-    write_head(r, "D", persistence::keep, out);
+    write_head(r, "D", persistence::keep, "", out);
     EXPECT_EQ(out.find("Content-Length"), std::string::npos) << status;
     EXPECT_TRUE(status_without_body(status));
   }
@@ -71,7 +71,7 @@ TEST(WriteHead, UnknownStatusHasEmptyReason) {
   response r;
   r.status = 299;
   std::string out;
-  write_head(r, "D", persistence::keep, out);
+  write_head(r, "D", persistence::keep, "", out);
   EXPECT_EQ(out.substr(0, 15), "HTTP/1.1 299 \r\n");
 }
 
@@ -109,6 +109,23 @@ TEST(ErrorResponse, UsesProtocolErrorBody) {
   EXPECT_EQ(big.status, 413);
   EXPECT_FALSE(big.close);
   EXPECT_EQ(big.body, R"({"error":{"code":"payload_too_large","message":"Too large."}})");
+}
+
+TEST(WriteHead, CommonHeadersGoWithEveryResponse) {
+  response r;
+  r.status = 404;
+  r.headers.push_back({"Content-Type", "application/json"});
+  std::string out;
+  write_head(r, "D", persistence::keep, format_headers({{"X-Mizan-Schema", "abc"}}), out);
+  EXPECT_EQ(out,
+            "HTTP/1.1 404 Not Found\r\nContent-Type: application/json\r\nContent-Length: 0\r\n"
+            "X-Mizan-Schema: abc\r\nDate: D\r\n\r\n");
+}
+
+TEST(FormatHeaders, RefusesWhatCheckHeaderRefuses) {
+  EXPECT_EQ(format_headers({{"A", "1"}, {"B", "2"}}), "A: 1\r\nB: 2\r\n");
+  EXPECT_THROW(format_headers({{"X-A", "a\r\nSet-Cookie: x=1"}}), std::invalid_argument);
+  EXPECT_THROW(format_headers({{"Bad Name", "1"}}), std::invalid_argument);
 }
 
 }  // namespace

@@ -225,7 +225,10 @@ struct server_config {
   /// before stopping; a second signal stops at once. stop() does not drain.
   std::chrono::milliseconds drain{0};
   std::size_t max_connections = 10000;  ///< beyond it, new connections are closed at once
-  bool access_log = true;               ///< one line per request on stderr
+  /// Headers sent with every response (the application's schema hash, say);
+  /// checked once at start-up, written from one preformatted string.
+  std::vector<header> response_headers;
+  bool access_log = true;  ///< one line per request on stderr
 };
 
 /// An HTTP/1.1 server (keep-alive, in-order pipelining, no TLS).

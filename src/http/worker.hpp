@@ -2,6 +2,8 @@
 // server.cpp include this (it pulls in Asio).
 #pragma once
 
+#include "http/serialize.hpp"
+
 #include <atomic>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
@@ -24,9 +26,12 @@ namespace asio = boost::asio;
 /// What every network thread reads and nothing writes after start-up, plus the
 /// connection count (touched once per connection, never per request).
 struct shared_state {
-  shared_state(server_config c, handler& h) : config(std::move(c)), app(&h) {}
+  shared_state(server_config c, handler& h)
+      : config(std::move(c)), app(&h), common_head(format_headers(config.response_headers)) {}
   const server_config config;
   handler* const app;
+  /// config.response_headers as "Name: value\r\n" lines.
+  const std::string common_head;
   std::atomic<std::size_t> connections{0};
   /// Bytes reserved by request bodies in flight (see server_config::max_body_memory).
   std::atomic<std::size_t> body_bytes{0};

@@ -17,14 +17,16 @@ class realtime;
 class app_handler final : public http::handler {
  public:
   /// `rt`, when given, serves `{prefix}/ws/`; it must outlive the handler.
-  app_handler(services& svc, job_runner& runner, realtime* rt = nullptr)
-      : svc_(svc), runner_(runner), realtime_(rt) {}
+  app_handler(services& svc, job_runner& runner, realtime* rt = nullptr);
   void handle(const http::request& req, http::responder res) override;
   http::upgrade_verdict check_upgrade(const http::request& req) override;
   void upgrade(http::request&& req, http::upgraded connection) override;
   void stopping() override;
   /// From now on `{prefix}/health/` answers 503.
   void draining() override { draining_.store(true); }
+  /// The schema hash sent with every answer as X-Mizan-Schema (the HTTP
+  /// server's response_headers); generated code holds it as `schemaHash`.
+  const std::string& schema_hash() const noexcept { return schema_hash_; }
 
  private:
   void handle_page(const http::request& req, http::responder res, page_match& page);
@@ -32,6 +34,7 @@ class app_handler final : public http::handler {
   services& svc_;
   job_runner& runner_;
   realtime* realtime_;
+  const std::string schema_hash_;
   std::atomic<bool> draining_{false};
 };
 

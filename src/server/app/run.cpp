@@ -127,6 +127,7 @@ int serve(registry& app, const app_options& options) {
   config.max_body_memory = svc.cfg.body_memory;
   config.body_min_rate = svc.cfg.body_min_rate;
   config.drain = std::chrono::milliseconds(svc.cfg.drain_ms);
+  config.response_headers = {{"X-Mizan-Schema", handler.schema_hash()}};
   std::optional<http::server> bound;
   try {
     bound.emplace(config, handler);
