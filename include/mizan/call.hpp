@@ -27,6 +27,22 @@ struct token_pair {
 };
 BOOST_DESCRIBE_STRUCT(token_pair, (), (access, refresh, expires_in))
 
+/// A plain-text mail for `call::send_mail`, from MIZAN_MAIL_FROM.
+struct mail_message {
+  std::string to;       ///< a bare address: user@host
+  std::string subject;  ///< one line, UTF-8
+  std::string text;     ///< UTF-8
+};
+
+/// What the account functions read of the configuration: the base of the
+/// links they mail (MIZAN_PUBLIC_URL, no trailing slash) and the lifetimes
+/// of their tokens (MIZAN_PASSWORD_RESET_TTL, MIZAN_EMAIL_VERIFY_TTL).
+struct account_settings {
+  std::string public_url;
+  std::int64_t password_reset_seconds = 3600;
+  std::int64_t email_verify_seconds = 48 * 3600;
+};
+
 /// The request a function runs for: who called, from where, with which
 /// database connection. Passed by reference to every server function; valid
 /// only during that call. Not thread-safe: one call, one thread.
@@ -65,6 +81,17 @@ class call {
   void publish(const channel<Message>& ch, const Message& message);
   /// `publish` with the message already encoded as JSON text.
   void publish_json(std::string_view channel, std::string json);
+  /// Queues `m` to be sent once this mutation's writes are committed (not at
+  /// all if they are rolled back); never waits for the mail server, so the
+  /// answer takes as long whether or not a mail goes out. Without
+  /// MIZAN_SMTP_URL the mail is written to the log. A function that only
+  /// reads (a context) sends none.
+  /// Errors: `validation` (422, field `email`) for an address that cannot
+  /// go into a mail header; std::invalid_argument for a subject with a
+  /// line break or another control character.
+  void send_mail(mail_message m);
+  /// The settings the account functions read.
+  account_settings accounts() const;
   /// Issues an access and a refresh JWT for `u`.
   token_pair issue_tokens(const mizan::user& u) const;
   /// The user id of a valid refresh token, or nullopt.

@@ -14,8 +14,10 @@ struct user {
   std::string email;
   bool is_staff = false;
   bool is_superuser = false;
+  /// The owner of `email` followed a verification link sent to it.
+  bool email_verified = false;
 };
-BOOST_DESCRIBE_STRUCT(user, (), (id, username, email, is_staff, is_superuser))
+BOOST_DESCRIBE_STRUCT(user, (), (id, username, email, is_staff, is_superuser, email_verified))
 
 /// Who may call a function (the `auth` option).
 enum class auth_level { none, user, staff, superuser };

@@ -1,5 +1,6 @@
 #include "mizan/accounts.hpp"
 
+#include "accounts/mail_flows.hpp"
 #include "mizan/db.hpp"
 #include "mizan/users.hpp"
 
@@ -10,11 +11,6 @@
 
 namespace mizan::accounts {
 namespace {
-
-struct user_result {
-  std::optional<mizan::user> user;
-};
-BOOST_DESCRIBE_STRUCT(user_result, (), (user))
 
 struct signup_args {
   std::string username;
@@ -125,6 +121,7 @@ std::optional<mizan::user> checked_sign_in(call& c, const login_args& a) {
 
 user_result signup(call& c, const signup_args& a) {
   const auto u = users::create(c.db(), {a.username, a.email.value_or(""), a.password});
+  if (!u.email.empty()) send_verification(c, u);
   if (!c.uses_bearer_token()) c.sign_in(u);
   return {u};
 }
@@ -194,6 +191,19 @@ void register_functions(registry& app) {
       .affects_private_contexts()
       .validate("old_password", {.required = true})
       .validate("new_password", {.required = true, .min_length = 8, .max_length = 256});
+  // Password reset and email verification (docs/accounts.md). The request
+  // answers {"sent": true} whoever has the address; the reset signs in.
+  app.add("auth_password_reset_request", &password_reset_request)
+      .validate("email", {.required = true, .max_length = 254, .email = true});
+  app.add("auth_password_reset", &password_reset)
+      .unbatched()
+      .affects_private_contexts()
+      .validate("token", {.required = true, .max_length = 64})
+      .validate("password", {.required = true, .min_length = 8, .max_length = 256});
+  app.add("auth_email_verify_request", &email_verify_request).auth(auth_level::user);
+  app.add("auth_email_verify", &email_verify)
+      .affects_private_contexts()
+      .validate("token", {.required = true, .max_length = 64});
 }
 
 }  // namespace mizan::accounts

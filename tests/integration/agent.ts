@@ -9,6 +9,7 @@ export interface User {
   readonly email: string;
   readonly is_staff: boolean;
   readonly is_superuser: boolean;
+  readonly email_verified: boolean;
 }
 export interface Todo {
   readonly id: number;

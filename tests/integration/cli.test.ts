@@ -96,14 +96,21 @@ describe('schema', () => {
       'auth_token',
       'auth_refresh',
       'auth_password_change',
+      'auth_password_reset_request',
+      'auth_password_reset',
+      'auth_email_verify_request',
+      'auth_email_verify',
     ])
       fn(name);
     // The functions that change who is signed in, which clients learn from the
-    // schema (registered .affects_private_contexts()); a password change rotates the session.
+    // schema (registered .affects_private_contexts()); a password change or
+    // reset rotates the session, a verified address changes the session's user.
     expect(schema.functions.filter((f) => f.session).map((f) => f.name)).toEqual([
+      'auth_email_verify',
       'auth_login',
       'auth_logout',
       'auth_password_change',
+      'auth_password_reset',
       'auth_signup',
     ]);
     expect(fn('add_todo').fields).toEqual([{ name: 'title', rules: { required: true, max_length: 200 } }]);
@@ -201,6 +208,7 @@ describe('createuser', () => {
           // --superuser implies staff, as Django's createsuperuser does.
           is_staff: true,
           is_superuser: true,
+          email_verified: false,
         });
       } finally {
         await server.stop();

@@ -48,7 +48,14 @@ describe('GET session/', () => {
     const csrf = agent.csrf;
     const body = await agent.session();
     expect(body.user).toEqual(user);
-    expect(Object.keys(body.user!).sort()).toEqual(['email', 'id', 'is_staff', 'is_superuser', 'username']);
+    expect(Object.keys(body.user!).sort()).toEqual([
+      'email',
+      'email_verified',
+      'id',
+      'is_staff',
+      'is_superuser',
+      'username',
+    ]);
     expect(body.csrf_token).toBe(csrf);
   });
 });

@@ -3,9 +3,12 @@
 #include "cache/memory_store.hpp"
 #include "cache/redis_store.hpp"
 #include "edge/purger.hpp"
+#include "http/log.hpp"
+#include "mail/mailer.hpp"
 #include "server/edge/edge_tagging.hpp"
 #include "server/registry/schema.hpp"
 
+#include <fmt/format.h>
 #include <boost/json/serialize.hpp>
 
 #include <algorithm>
@@ -72,6 +75,32 @@ const db::migration mizan_migrations[] = {
     // holds two names differing only in case stops here, naming the index.
     {"mizan_0004_usernames_ignore_case",
      "CREATE UNIQUE INDEX mizan_users_username_folded ON mizan_users (lower(username))"},
+    // Password reset and email verification links (docs/accounts.md): only
+    // a hash of each token is kept, so a copy of the database opens nothing.
+    // `email` is the address a token was mailed to.
+    {"mizan_0005_account_tokens",
+     "ALTER TABLE mizan_users ADD COLUMN email_verified INTEGER NOT NULL DEFAULT 0;"
+     "CREATE TABLE mizan_account_tokens ("
+     " hash TEXT PRIMARY KEY,"
+     " user_id INTEGER NOT NULL REFERENCES mizan_users(id) ON DELETE CASCADE,"
+     " purpose TEXT NOT NULL,"
+     " email TEXT NOT NULL,"
+     " created_at INTEGER NOT NULL,"
+     " expires_at INTEGER NOT NULL);"
+     "CREATE INDEX mizan_account_tokens_by_user ON mizan_account_tokens(user_id, purpose);"
+     "CREATE INDEX mizan_account_tokens_by_email ON mizan_account_tokens(email, purpose, "
+     "created_at)",
+     "ALTER TABLE mizan_users ADD COLUMN email_verified INTEGER NOT NULL DEFAULT 0;"
+     "CREATE TABLE mizan_account_tokens ("
+     " hash TEXT PRIMARY KEY,"
+     " user_id BIGINT NOT NULL REFERENCES mizan_users(id) ON DELETE CASCADE,"
+     " purpose TEXT NOT NULL,"
+     " email TEXT NOT NULL,"
+     " created_at BIGINT NOT NULL,"
+     " expires_at BIGINT NOT NULL);"
+     "CREATE INDEX mizan_account_tokens_by_user ON mizan_account_tokens(user_id, purpose);"
+     "CREATE INDEX mizan_account_tokens_by_email ON mizan_account_tokens(email, purpose, "
+     "created_at)"},
 };
 
 // A PostgreSQL connection for every worker and the write lane, unless the
@@ -105,6 +134,20 @@ std::unique_ptr<cache::store> make_cache(const settings& s, redis::endpoint* red
   return std::make_unique<cache::memory_store>(cache::memory_store_options{s.cache_bytes});
 }
 
+// Without MIZAN_SMTP_URL mail is written to the log, and start-up says so,
+// so that nobody waits for a mail that was never sent.
+std::unique_ptr<mail::mailer> make_mailer(const settings& s) {
+  mail::mailer_options o;
+  if (!s.smtp_url.empty()) o.server = mail::parse_smtp_url(s.smtp_url);
+  o.from = s.mail_from;
+  o.log = [](std::string_view line) { http::detail::log_line(line); };
+  if (!o.server) {
+    http::detail::log_line(
+        "mail: MIZAN_SMTP_URL is not set: mail is written to this log, not sent");
+  }
+  return std::make_unique<mail::mailer>(std::move(o));
+}
+
 }  // namespace
 
 std::span<const db::migration> framework_migrations() {
@@ -126,7 +169,10 @@ services::services(settings s, const registry& reg)
       jwt(make_verifier(cfg)),
       page_html(cfg.static_dir, cfg.debug),
       schema_json(boost::json::serialize(schema_of(cat))),
-      invalidation_check(make_invalidation_check(cfg, database)) {}
+      invalidation_check(make_invalidation_check(cfg, database)),
+      mailer(make_mailer(cfg)) {}
+
+services::~services() = default;
 
 void services::purge_origin_cache(const mutation_effects& effects) {
   for (const auto& e : effects.invalidate) cache->purge(e);
@@ -142,6 +188,14 @@ void services::apply(const mutation_effects& effects, bool caches_purged) {
       if (auto tags = edge_purge_tags(cat, effects); !tags.empty()) {
         edge->purge(std::move(tags), cfg.edge_purge_wait);
       }
+    }
+  }
+  // Queued, never awaited: a mutation is answered as fast with mail as without.
+  for (const auto& m : effects.mails) {
+    try {
+      mailer->send({{}, m.to, m.subject, m.text});
+    } catch (const std::exception& e) {
+      http::detail::log_line(fmt::format("mail: not sent: {}", e.what()));
     }
   }
   for (const auto& listener : listeners) listener(effects);

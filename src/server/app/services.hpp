@@ -27,6 +27,9 @@ class renderer_pool;
 namespace mizan::edge {
 class purger;
 }
+namespace mizan::mail {
+class mailer;
+}
 
 namespace mizan::server {
 
@@ -59,6 +62,8 @@ struct mutation_effects {
   /// The socket whose call this was (ws::socket_handle::serial; 0: none): its
   /// `result` carries the entries, so pushing them to it too is redundant.
   std::uint64_t from_socket = 0;
+  /// Mail the call queued (call::send_mail): sent by this instance only.
+  std::vector<mizan::mail_message> mails;
 };
 
 /// Receives every committed mutation's effects, after the origin cache was
@@ -68,6 +73,7 @@ using invalidation_listener = std::function<void(const mutation_effects&)>;
 class services {
  public:
   services(settings s, const registry& reg);
+  ~services();
 
   const settings cfg;
   /// cfg.allowed_origins, with the bound port once known (MIZAN_BIND=...:0).
@@ -105,6 +111,8 @@ class services {
   /// endpoints feed with what each context and mutation touched. Null
   /// otherwise, and then the endpoints observe nothing.
   const std::unique_ptr<missed_invalidation_check> invalidation_check;
+  /// Sends call::send_mail's messages: to MIZAN_SMTP_URL, or to the log.
+  const std::unique_ptr<mail::mailer> mailer;
   /// The parts that identity, CSRF, sessions and `mizan::call` use.
   const identity_services identity_view{cfg, allowed_origins, jwt, sessions, database};
 

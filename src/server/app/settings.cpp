@@ -2,6 +2,8 @@
 
 #include "core/crypto.hpp"
 #include "edge/purge_target.hpp"
+#include "mail/message.hpp"
+#include "mail/smtp_url.hpp"
 #include "redis/config.hpp"
 
 #include <fmt/format.h>
@@ -77,6 +79,40 @@ std::vector<std::string> split_origins(const std::string& text) {
     if (b != std::string::npos) out.push_back(item.substr(b, e - b + 1));
   }
   return out;
+}
+
+void read_mail_settings(const env_lookup& env, settings& s) {
+  if (auto v = env("MIZAN_SMTP_URL"); v && !v->empty()) {
+    try {
+      (void)mail::parse_smtp_url(*v);  // its messages never echo the password
+    } catch (const std::invalid_argument& e) {
+      bad("MIZAN_SMTP_URL", e.what());
+    }
+    s.smtp_url = *v;
+  }
+  if (auto v = env("MIZAN_MAIL_FROM")) {
+    try {
+      mail::check_address(*v);
+    } catch (const std::invalid_argument& e) {
+      bad("MIZAN_MAIL_FROM", fmt::format("'{}': {}", *v, e.what()));
+    }
+    s.mail_from = *v;
+  }
+  if (auto v = env("MIZAN_PUBLIC_URL")) {
+    std::string url = *v;
+    while (url.ends_with('/')) url.pop_back();
+    const bool scheme = url.starts_with("http://") || url.starts_with("https://");
+    if (!scheme || url.find_first_of(" \t\r\n?#") != std::string::npos ||
+        url.size() <= url.find("//") + 2) {
+      bad("MIZAN_PUBLIC_URL", fmt::format("'{}' is not a URL like https://example.com", *v));
+    }
+    s.public_url = url;
+  }
+  constexpr std::int64_t year = 365 * 24 * 3600;
+  if (auto v = env("MIZAN_PASSWORD_RESET_TTL"))
+    s.password_reset_seconds = parse_number<std::int64_t>("MIZAN_PASSWORD_RESET_TTL", *v, 1, year);
+  if (auto v = env("MIZAN_EMAIL_VERIFY_TTL"))
+    s.email_verify_seconds = parse_number<std::int64_t>("MIZAN_EMAIL_VERIFY_TTL", *v, 1, year);
 }
 
 }  // namespace
@@ -253,6 +289,8 @@ settings load_settings(const env_lookup& env, const std::string& default_static_
     if (v->empty()) bad("MIZAN_NODE", "is empty");
     s.node_binary = *v;
   }
+
+  read_mail_settings(env, s);
 
   if (auto path = env("MIZAN_JWT_PUBLIC_KEY_FILE")) {
     std::ifstream in(*path);

@@ -75,6 +75,14 @@ struct settings {
   std::int64_t session_seconds = 14 * 24 * 3600;
   std::int64_t access_token_seconds = 300;
   std::int64_t refresh_token_seconds = 24 * 3600;
+  /// Mail (docs/accounts.md): the SMTP server (MIZAN_SMTP_URL, checked; "":
+  /// mail is written to the log), the From address, the base of the links
+  /// mails carry ("": the bind address), and the tokens' lifetimes.
+  std::string smtp_url;
+  std::string mail_from = "mizan@localhost";
+  std::string public_url;
+  std::int64_t password_reset_seconds = 3600;
+  std::int64_t email_verify_seconds = 48 * 3600;
 };
 
 using env_lookup = std::function<std::optional<std::string>(const std::string&)>;

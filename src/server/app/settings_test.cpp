@@ -119,4 +119,42 @@ TEST(Settings, MalformedSettingsNameTheVariable) {
       "");
 }
 
+TEST(Settings, MailSettings) {
+  temp_dir dir;
+  const auto d = dir.path.string();
+  const auto defaults = load({{"MIZAN_DATA_DIR", d}});
+  EXPECT_EQ(defaults.smtp_url, "");
+  EXPECT_EQ(defaults.mail_from, "mizan@localhost");
+  EXPECT_EQ(defaults.public_url, "");
+  EXPECT_EQ(defaults.password_reset_seconds, 3600);
+  EXPECT_EQ(defaults.email_verify_seconds, 48 * 3600);
+  const auto set = load({{"MIZAN_DATA_DIR", d},
+                         {"MIZAN_SMTP_URL", "smtp+starttls://u:p@mail.example.com"},
+                         {"MIZAN_MAIL_FROM", "noreply@example.com"},
+                         {"MIZAN_PUBLIC_URL", "https://example.com/app/"},
+                         {"MIZAN_PASSWORD_RESET_TTL", "600"},
+                         {"MIZAN_EMAIL_VERIFY_TTL", "86400"}});
+  EXPECT_EQ(set.smtp_url, "smtp+starttls://u:p@mail.example.com");
+  EXPECT_EQ(set.mail_from, "noreply@example.com");
+  EXPECT_EQ(set.public_url, "https://example.com/app") << "links append /reset-password";
+  EXPECT_EQ(set.password_reset_seconds, 600);
+  EXPECT_EQ(set.email_verify_seconds, 86400);
+
+  const auto starts = [&](std::map<std::string, std::string> env, std::string_view name) {
+    env["MIZAN_DATA_DIR"] = d;
+    return error_of(std::move(env)).rfind(std::string(name) + ":", 0) == 0;
+  };
+  EXPECT_TRUE(starts({{"MIZAN_SMTP_URL", "mail.example.com:25"}}, "MIZAN_SMTP_URL"));
+  const auto smtp_error =
+      error_of({{"MIZAN_DATA_DIR", d}, {"MIZAN_SMTP_URL", "smtp://u:hunter2@h:0"}});
+  EXPECT_EQ(smtp_error.find("hunter2"), std::string::npos) << smtp_error;
+  EXPECT_TRUE(starts({{"MIZAN_MAIL_FROM", "nobody"}}, "MIZAN_MAIL_FROM"));
+  EXPECT_TRUE(starts({{"MIZAN_MAIL_FROM", "a@b\r\nBcc: c@d"}}, "MIZAN_MAIL_FROM"));
+  EXPECT_TRUE(starts({{"MIZAN_PUBLIC_URL", "example.com"}}, "MIZAN_PUBLIC_URL"));
+  EXPECT_TRUE(starts({{"MIZAN_PUBLIC_URL", "https://"}}, "MIZAN_PUBLIC_URL"));
+  EXPECT_TRUE(starts({{"MIZAN_PUBLIC_URL", "https://x.com/?a=1"}}, "MIZAN_PUBLIC_URL"));
+  EXPECT_TRUE(starts({{"MIZAN_PASSWORD_RESET_TTL", "0"}}, "MIZAN_PASSWORD_RESET_TTL"));
+  EXPECT_TRUE(starts({{"MIZAN_EMAIL_VERIFY_TTL", "1h"}}, "MIZAN_EMAIL_VERIFY_TTL"));
+}
+
 }  // namespace

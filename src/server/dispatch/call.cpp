@@ -2,6 +2,7 @@
 #include "mizan/call.hpp"
 
 #include "auth/jwt.hpp"
+#include "mail/message.hpp"
 #include "mizan/db.hpp"
 #include "mizan/error.hpp"
 #include "server/dispatch/call_state.hpp"
@@ -10,6 +11,7 @@
 #include "server/identity/identity_services.hpp"
 
 #include <charconv>
+#include <stdexcept>
 
 namespace mizan {
 
@@ -53,6 +55,31 @@ void call::sign_out() {
 
 void call::publish_json(std::string_view channel, std::string json) {
   state_->published.emplace_back(std::string(channel), std::move(json));
+}
+
+void call::send_mail(mail_message m) {
+  try {
+    mail::check_address(m.to);
+  } catch (const std::invalid_argument&) {
+    throw error(errc::validation, "Invalid input.",
+                {{"email", {"This address cannot receive mail."}}});
+  }
+  // Refused now, in the call, rather than on the mailer's thread.
+  mail::format_message({"a@b", m.to, m.subject, {}}, 0, "x@y");
+  state_->mails.push_back(std::move(m));
+}
+
+account_settings call::accounts() const {
+  const auto& svc = *state_->services;
+  const auto& cfg = svc.cfg;
+  std::string url = cfg.public_url;
+  // By default the address served: its bound port once known.
+  if (url.empty()) {
+    url = cfg.origins_follow_port && !svc.allowed_origins.empty()
+              ? svc.allowed_origins.front()
+              : server::default_origins(cfg.host, cfg.port).front();
+  }
+  return {std::move(url), cfg.password_reset_seconds, cfg.email_verify_seconds};
 }
 
 void call::affects_user(std::int64_t id) {

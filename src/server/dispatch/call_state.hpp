@@ -30,6 +30,8 @@ struct call_state {
   std::vector<std::int64_t> affected_users;  ///< call::affects_user
   /// call::publish: channel and message (JSON text), sent after the commit.
   std::vector<std::pair<std::string, std::string>> published;
+  /// call::send_mail: queued after the commit.
+  std::vector<mizan::mail_message> mails;
 };
 
 }  // namespace mizan::detail

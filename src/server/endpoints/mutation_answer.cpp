@@ -26,6 +26,7 @@ void finish_mutation(services& svc, const identity& who, const detail::call_stat
   if (who.user) effects.user_id = who.user->id;
   effects.other_users = state.affected_users;
   effects.published = state.published;
+  effects.mails = state.mails;
   if (state.change != detail::session_change::none && !who.bearer) {
     effects.ended_session = session_tag(who.session_id);
   }

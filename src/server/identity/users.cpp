@@ -26,11 +26,12 @@ struct user_row {
   std::string email;
   bool is_staff;
   bool is_superuser;
+  bool email_verified;
 };
-BOOST_DESCRIBE_STRUCT(user_row, (), (id, username, email, is_staff, is_superuser))
+BOOST_DESCRIBE_STRUCT(user_row, (), (id, username, email, is_staff, is_superuser, email_verified))
 
 user to_user(const user_row& r) {
-  return {r.id, r.username, r.email, r.is_staff, r.is_superuser};
+  return {r.id, r.username, r.email, r.is_staff, r.is_superuser, r.email_verified};
 }
 
 void check_password_strength(std::string_view password, std::string_view field,
@@ -97,7 +98,9 @@ user create(db::connection& db, const new_user& u) {
 
 std::optional<user> find(db::connection& db, std::int64_t id) {
   auto row = db.query_optional<user_row>(
-      "SELECT id, username, email, is_staff, is_superuser FROM mizan_users WHERE id = ?", id);
+      "SELECT id, username, email, is_staff, is_superuser, email_verified FROM mizan_users "
+      "WHERE id = ?",
+      id);
   if (!row) return std::nullopt;
   return to_user(*row);
 }
@@ -131,6 +134,8 @@ void set_password(db::connection& db, std::int64_t id, std::string_view password
   if (!errors.empty()) throw error(errc::validation, "Invalid input.", std::move(errors));
   db.exec("UPDATE mizan_users SET password_hash = ? WHERE id = ?",
           auth::password_hash(password, cost()), id);
+  // A reset link mailed before this change must not undo it.
+  db.exec("DELETE FROM mizan_account_tokens WHERE user_id = ? AND purpose = 'reset'", id);
 }
 
 }  // namespace mizan::users

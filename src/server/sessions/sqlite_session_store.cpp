@@ -20,9 +20,11 @@ struct session_user_row {
   std::string email;
   bool is_staff;
   bool is_superuser;
+  bool email_verified;
 };
 BOOST_DESCRIBE_STRUCT(session_user_row, (),
-                      (user_id, csrf_token, expires_at, username, email, is_staff, is_superuser))
+                      (user_id, csrf_token, expires_at, username, email, is_staff, is_superuser,
+                       email_verified))
 
 class sqlite_session_store final : public session_store {
  public:
@@ -82,7 +84,7 @@ class sqlite_session_store final : public session_store {
     auto row = users_db.query_optional<session_user_row>(
         "SELECT s.user_id AS user_id, s.csrf_token AS csrf_token, s.expires_at AS expires_at, "
         "u.username AS username, u.email AS email, u.is_staff AS is_staff, "
-        "u.is_superuser AS is_superuser "
+        "u.is_superuser AS is_superuser, u.email_verified AS email_verified "
         "FROM mizan_sessions s JOIN mizan_users u ON u.id = s.user_id "
         "WHERE s.key = ? AND s.expires_at > ?",
         key, now);
@@ -90,7 +92,7 @@ class sqlite_session_store final : public session_store {
     return signed_in_session{
         session_record{row->user_id, std::move(row->csrf_token), row->expires_at},
         mizan::user{row->user_id, std::move(row->username), std::move(row->email), row->is_staff,
-                    row->is_superuser}};
+                    row->is_superuser, row->email_verified}};
   }
 
   db::database& database_;
