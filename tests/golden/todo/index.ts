@@ -5,7 +5,7 @@ import type { ChannelRef, Client, ContextRef, FunctionRef } from '@mizan/base';
  * The schema this code was generated from (the server sends its own as
  * X-Mizan-Schema): `createClient({ schema: schemaHash, onSchemaChange })`.
  */
-export const schemaHash = 'e3059213d7369264';
+export const schemaHash = '74c4ba1324e1d817';
 
 export interface Activity {
   username: string;
@@ -33,6 +33,10 @@ export interface PublicStats {
   todos: number;
 }
 
+export interface SentResult {
+  sent: boolean;
+}
+
 export interface Todo {
   id: number;
   title: string;
@@ -57,6 +61,7 @@ export interface User {
   email: string;
   is_staff: boolean;
   is_superuser: boolean;
+  email_verified: boolean;
 }
 
 export interface UserResult {
@@ -78,6 +83,24 @@ export type AdminOverviewArgs = Record<string, never>;
 
 export const admin_overview: FunctionRef<AdminOverviewArgs, AdminOverview> = {
   fn: 'admin_overview',
+};
+
+export type AuthEmailVerifyArgs = {
+  token: string;
+};
+
+export const auth_email_verify: FunctionRef<AuthEmailVerifyArgs, UserResult> = {
+  fn: 'auth_email_verify',
+  rules: {
+    token: { required: true, max_length: 64 },
+  },
+  session: true,
+};
+
+export type AuthEmailVerifyRequestArgs = Record<string, never>;
+
+export const auth_email_verify_request: FunctionRef<AuthEmailVerifyRequestArgs, UserResult> = {
+  fn: 'auth_email_verify_request',
 };
 
 export type AuthLoginArgs = {
@@ -113,6 +136,31 @@ export const auth_password_change: FunctionRef<AuthPasswordChangeArgs, UserResul
     new_password: { required: true, min_length: 8, max_length: 256 },
   },
   session: true,
+};
+
+export type AuthPasswordResetArgs = {
+  token: string;
+  password: string;
+};
+
+export const auth_password_reset: FunctionRef<AuthPasswordResetArgs, UserResult> = {
+  fn: 'auth_password_reset',
+  rules: {
+    token: { required: true, max_length: 64 },
+    password: { required: true, min_length: 8, max_length: 256 },
+  },
+  session: true,
+};
+
+export type AuthPasswordResetRequestArgs = {
+  email: string;
+};
+
+export const auth_password_reset_request: FunctionRef<AuthPasswordResetRequestArgs, SentResult> = {
+  fn: 'auth_password_reset_request',
+  rules: {
+    email: { required: true, max_length: 254, email: true },
+  },
 };
 
 export type AuthRefreshArgs = {
@@ -285,9 +333,13 @@ export type { ErrorCode } from '@mizan/base';
 export function createApi(client: Client) {
   return {
     add_todo: (args: AddTodoArgs) => client.call(add_todo, args),
+    auth_email_verify: (args: AuthEmailVerifyArgs) => client.call(auth_email_verify, args),
+    auth_email_verify_request: (args: AuthEmailVerifyRequestArgs = {}) => client.call(auth_email_verify_request, args),
     auth_login: (args: AuthLoginArgs) => client.call(auth_login, args),
     auth_logout: (args: AuthLogoutArgs = {}) => client.call(auth_logout, args),
     auth_password_change: (args: AuthPasswordChangeArgs) => client.call(auth_password_change, args),
+    auth_password_reset: (args: AuthPasswordResetArgs) => client.call(auth_password_reset, args),
+    auth_password_reset_request: (args: AuthPasswordResetRequestArgs) => client.call(auth_password_reset_request, args),
     auth_refresh: (args: AuthRefreshArgs) => client.call(auth_refresh, args),
     auth_signup: (args: AuthSignupArgs) => client.call(auth_signup, args),
     auth_token: (args: AuthTokenArgs) => client.call(auth_token, args),
