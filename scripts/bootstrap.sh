@@ -13,7 +13,7 @@ build_pkgs=(
 )
 test_pkgs=(
   libgtest-dev libgmock-dev clang-14 libclang-rt-14-dev clang-format
-  curl wrk redis-server postgresql-15 haproxy chromium varnish varnish-modules
+  curl wrk redis-server postgresql-15 haproxy chromium varnish varnish-modules python3-aiosmtpd
 )
 
 wanted=("${build_pkgs[@]}")
