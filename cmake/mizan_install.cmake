@@ -37,8 +37,8 @@ install(FILES ${CMAKE_CURRENT_BINARY_DIR}/MizanConfig.cmake
 install(TARGETS mizan_cli RUNTIME DESTINATION bin OPTIONAL)
 install(DIRECTORY templates/ DESTINATION share/mizan/templates USE_SOURCE_PERMISSIONS)
 # `cmake --build <dir> --target mizan_npm` builds the npm packages and packs
-# them into <dir>/npm; `cmake --install` then puts the tarballs in
-# share/mizan/npm, where `mizan new` finds them for a new app's package.json.
+# them into <dir>/npm; `cmake --install` puts the tarballs in share/mizan/npm,
+# where `mizan new` finds them for a new app's package.json.
 set(mizan_npm_dir ${PROJECT_BINARY_DIR}/npm)
 set(mizan_npm_commands COMMAND ${CMAKE_COMMAND} -E make_directory ${mizan_npm_dir})
 foreach(mizan_pkg base react vue svelte)
@@ -48,4 +48,16 @@ foreach(mizan_pkg base react vue svelte)
 endforeach()
 add_custom_target(mizan_npm ${mizan_npm_commands} WORKING_DIRECTORY ${PROJECT_SOURCE_DIR}
   COMMENT "Packing @mizan/base, react, vue and svelte into ${mizan_npm_dir}" VERBATIM)
+# A plain `cmake --install` packs them first when nothing has (it needs the
+# workspace's node_modules: `npm ci`); without Node.js it warns and installs
+# the C++ part alone, and `mizan new --mizan-npm <dir>` can name the packages.
+install(CODE "
+  file(GLOB mizan_packed \"${mizan_npm_dir}/*.tgz\")
+  if(NOT mizan_packed)
+    execute_process(COMMAND \"${CMAKE_COMMAND}\" --build \"${PROJECT_BINARY_DIR}\" --target mizan_npm
+                    RESULT_VARIABLE mizan_npm_result)
+    if(NOT mizan_npm_result EQUAL 0)
+      message(WARNING \"The npm packages could not be packed (npm ci first?): share/mizan/npm stays empty\")
+    endif()
+  endif()")
 install(DIRECTORY ${mizan_npm_dir}/ DESTINATION share/mizan/npm OPTIONAL)

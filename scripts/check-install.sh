@@ -32,6 +32,9 @@ trap cleanup EXIT
 
 cmake --install "$build_dir" --prefix "$work/prefix" >/dev/null
 say "installed $(find "$work/prefix" -type f | wc -l) files"
+# A plain install packs the npm packages for `mizan new` (share/mizan/npm).
+packed=("$work/prefix/share/mizan/npm"/mizan-*.tgz)
+[[ ${#packed[@]} -ge 4 && -f ${packed[0]} ]] || fail "the install holds no packed npm packages"
 
 # The libraries were compiled with the build's flags (the asan preset's
 # sanitizers): the application is compiled and linked with the same ones.

@@ -82,7 +82,9 @@ describe('the kernel', () => {
     const heard: string[] = [];
     const old = client(stale, (hash) => heard.push(hash));
     await old.load(api.todosContext, {});
-    expect(heard).toEqual([api.schemaHash]);
+    // Every answer says it (session/ too, asked first for a context that needs a user).
+    expect(heard.length).toBeGreaterThan(0);
+    expect(new Set(heard)).toEqual(new Set([api.schemaHash]));
     await expect(old.call(api.add_todo, { title: 'old bundle' })).rejects.toMatchObject({
       code: 'schema_mismatch',
       status: 409,
