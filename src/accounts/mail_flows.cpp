@@ -69,7 +69,7 @@ std::string link(call& c, std::string_view page, const std::string& token) {
 sent_result password_reset_request(call& c, const reset_request_args& a) {
   // The answer is the same whether or not an account has this address, and
   // the mail goes out after the answer, through a queue: neither the body
-  // nor the time taken tells who has an account.
+  // nor the SMTP exchange's time tells who has an account.
   const auto accounts = c.db().query<account_row>(
       "SELECT id, username, email FROM mizan_users WHERE email <> '' AND lower(email) = lower(?) "
       "ORDER BY id",
