@@ -1,7 +1,9 @@
 // {{name}} across processes: starts the built server (APP_BIN) on a free
 // port with an empty data directory, then checks the public count, sign-up,
 // adding a note (which makes both contexts stale), that its author sees it
-// and that nobody else does. APP_STATIC_DIR, when set, is served at `/`.
+// and that nobody else does, and a password reset through the link the
+// server writes to its log (no SMTP server is configured). APP_STATIC_DIR,
+// when set, is served at `/`.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,12 +16,17 @@ if (!bin) throw new Error('APP_BIN: the built server (./test.sh sets it)');
 let server;
 let api;
 let origin;
+let log = ''; // the server's standard error, where mail goes without MIZAN_SMTP_URL
 const dataDir = mkdtempSync(join(tmpdir(), '{{name}}-test-'));
 
 before(async () => {
   const env = { ...process.env, MIZAN_BIND: '127.0.0.1:0', MIZAN_DATA_DIR: dataDir };
   if (process.env.APP_STATIC_DIR) env.MIZAN_STATIC_DIR = process.env.APP_STATIC_DIR;
-  server = spawn(bin, [], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+  server = spawn(bin, [], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  server.stderr.on('data', (chunk) => {
+    log += chunk;
+    process.stderr.write(chunk);
+  });
   origin = await new Promise((resolve, reject) => {
     let out = '';
     const timer = setTimeout(() => reject(new Error(`no 'Mizan serving' line in 30 s: ${out}`)), 30_000);
@@ -139,4 +146,24 @@ test('the web front end is served at /', { skip: !process.env.APP_STATIC_DIR }, 
   const response = await fetch(`${origin}/`);
   assert.equal(response.status, 200);
   assert.match(await response.text(), /<div id="app">/);
+});
+
+test('a password reset link goes to the log without SMTP, and signs in with the new password', async () => {
+  await new Visitor().call('auth_signup', { username: 'cat', password: 'correct horse', email: 'cat@example.com' });
+  const known = await new Visitor().call('auth_password_reset_request', { email: 'CAT@example.com' });
+  assert.deepEqual(known.result, { sent: true });
+  const unknown = await new Visitor().call('auth_password_reset_request', { email: 'nobody@example.com' });
+  assert.deepEqual(unknown, known, 'the same answer whoever has the address');
+  let token;
+  for (let i = 0; i < 100 && !token; ++i) {
+    token = /\/reset-password\?token=([A-Za-z0-9_-]{43})/.exec(log)?.[1];
+    if (!token) await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  assert.ok(token, `no reset link in the server's log:\n${log}`);
+  const cat = new Visitor();
+  const reset = await cat.call('auth_password_reset', { token, password: 'a new passphrase' });
+  assert.equal(reset.result.user.username, 'cat');
+  const session = await (await cat.fetch('session/')).json();
+  assert.equal(session.user?.username, 'cat');
+  assert.equal(session.user?.email_verified, false);
 });

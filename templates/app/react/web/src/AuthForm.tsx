@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { useAuthLoginForm, useAuthSignupForm } from './api/react';
+import { ForgotPassword } from './ForgotPassword';
 
 type Field = 'username' | 'password';
 
@@ -9,8 +10,9 @@ type Field = 'username' | 'password';
  */
 export function AuthForm() {
   const login = useAuthLoginForm({ initial: { username: '', password: '' } });
-  const signup = useAuthSignupForm({ initial: { username: '', password: '' } });
+  const signup = useAuthSignupForm({ initial: { username: '', password: '', email: '' } });
   const [mode, setMode] = useState<'login' | 'signup'>('login');
+  const [forgot, setForgot] = useState(false);
   const form = mode === 'signup' ? signup : login;
   const pending = login.status === 'pending' || signup.status === 'pending';
 
@@ -25,8 +27,13 @@ export function AuthForm() {
     setMode(next);
     void (next === 'signup' ? signup : login).submit();
   };
-  const errors = [...(form.errors['username'] ?? []), ...(form.errors['password'] ?? [])];
+  const errors = [
+    ...(form.errors['username'] ?? []),
+    ...(form.errors['password'] ?? []),
+    ...(mode === 'signup' ? (signup.errors['email'] ?? []) : []),
+  ];
 
+  if (forgot) return <ForgotPassword onDone={() => setForgot(false)} />;
   return (
     <form aria-label="Sign in or sign up" noValidate onSubmit={onSubmit}>
       <label>
@@ -48,11 +55,24 @@ export function AuthForm() {
           onChange={(e) => edit('password', e.target.value)}
         />
       </label>
+      <label>
+        Email (to sign up; optional){' '}
+        <input
+          name="email"
+          type="email"
+          autoComplete="email"
+          value={signup.values.email ?? ''}
+          onChange={(e) => signup.setValue('email', e.target.value)}
+        />
+      </label>
       <button type="submit" value="login" disabled={pending}>
         Sign in
       </button>
       <button type="submit" value="signup" disabled={pending}>
         Sign up
+      </button>
+      <button type="button" onClick={() => setForgot(true)}>
+        Forgot password?
       </button>
       <p className="error" role="alert">
         {errors.length ? errors.join(' ') : form.error?.message}
