@@ -43,6 +43,21 @@ export function createAddTodoForm(options?: FormOptions<api.AddTodoArgs, api.Tod
   return createMizanForm(api.add_todo, options);
 }
 
+/** Calls `auth_email_verify`. */
+export function createAuthEmailVerify() {
+  return createMizanMutation(api.auth_email_verify);
+}
+
+/** A form that submits `auth_email_verify`. */
+export function createAuthEmailVerifyForm(options?: FormOptions<api.AuthEmailVerifyArgs, api.UserResult>) {
+  return createMizanForm(api.auth_email_verify, options);
+}
+
+/** Calls `auth_email_verify_request`. */
+export function createAuthEmailVerifyRequest() {
+  return createMizanMutation(api.auth_email_verify_request);
+}
+
 /** Calls `auth_login`. */
 export function createAuthLogin() {
   return createMizanMutation(api.auth_login);
@@ -66,6 +81,26 @@ export function createAuthPasswordChange() {
 /** A form that submits `auth_password_change`. */
 export function createAuthPasswordChangeForm(options?: FormOptions<api.AuthPasswordChangeArgs, api.UserResult>) {
   return createMizanForm(api.auth_password_change, options);
+}
+
+/** Calls `auth_password_reset`. */
+export function createAuthPasswordReset() {
+  return createMizanMutation(api.auth_password_reset);
+}
+
+/** A form that submits `auth_password_reset`. */
+export function createAuthPasswordResetForm(options?: FormOptions<api.AuthPasswordResetArgs, api.UserResult>) {
+  return createMizanForm(api.auth_password_reset, options);
+}
+
+/** Calls `auth_password_reset_request`. */
+export function createAuthPasswordResetRequest() {
+  return createMizanMutation(api.auth_password_reset_request);
+}
+
+/** A form that submits `auth_password_reset_request`. */
+export function createAuthPasswordResetRequestForm(options?: FormOptions<api.AuthPasswordResetRequestArgs, api.SentResult>) {
+  return createMizanForm(api.auth_password_reset_request, options);
 }
 
 /** Calls `auth_refresh`. */

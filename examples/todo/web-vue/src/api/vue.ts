@@ -44,6 +44,21 @@ export function useAddTodoForm(options?: FormOptions<api.AddTodoArgs, api.Todo>)
   return useMizanForm(api.add_todo, options);
 }
 
+/** Calls `auth_email_verify`. */
+export function useAuthEmailVerify() {
+  return useMizanMutation(api.auth_email_verify);
+}
+
+/** A form that submits `auth_email_verify`. */
+export function useAuthEmailVerifyForm(options?: FormOptions<api.AuthEmailVerifyArgs, api.UserResult>) {
+  return useMizanForm(api.auth_email_verify, options);
+}
+
+/** Calls `auth_email_verify_request`. */
+export function useAuthEmailVerifyRequest() {
+  return useMizanMutation(api.auth_email_verify_request);
+}
+
 /** Calls `auth_login`. */
 export function useAuthLogin() {
   return useMizanMutation(api.auth_login);
@@ -67,6 +82,26 @@ export function useAuthPasswordChange() {
 /** A form that submits `auth_password_change`. */
 export function useAuthPasswordChangeForm(options?: FormOptions<api.AuthPasswordChangeArgs, api.UserResult>) {
   return useMizanForm(api.auth_password_change, options);
+}
+
+/** Calls `auth_password_reset`. */
+export function useAuthPasswordReset() {
+  return useMizanMutation(api.auth_password_reset);
+}
+
+/** A form that submits `auth_password_reset`. */
+export function useAuthPasswordResetForm(options?: FormOptions<api.AuthPasswordResetArgs, api.UserResult>) {
+  return useMizanForm(api.auth_password_reset, options);
+}
+
+/** Calls `auth_password_reset_request`. */
+export function useAuthPasswordResetRequest() {
+  return useMizanMutation(api.auth_password_reset_request);
+}
+
+/** A form that submits `auth_password_reset_request`. */
+export function useAuthPasswordResetRequestForm(options?: FormOptions<api.AuthPasswordResetRequestArgs, api.SentResult>) {
+  return useMizanForm(api.auth_password_reset_request, options);
 }
 
 /** Calls `auth_refresh`. */
