@@ -14,9 +14,13 @@ namespace {
 using namespace mizan::mail;
 using namespace std::chrono_literals;
 
-delivery run(const smtp_url& url, delivery_request req) {
+// `trusted`: the client trusts the test certificate (as it would a CA's).
+delivery run(const smtp_url& url, delivery_request req, bool trusted = false) {
   boost::asio::io_context io;
   boost::asio::ssl::context tls(boost::asio::ssl::context::tls_client);
+  if (trusted) {
+    tls.add_certificate_authority(boost::asio::buffer(std::string_view(test::certificate_pem)));
+  }
   auto done = boost::asio::co_spawn(io, deliver(url, tls, req), boost::asio::use_future);
   io.run();
   return done.get();
@@ -108,6 +112,55 @@ TEST(SmtpClient, StarttlsIsRequiredWhenAskedForAndNotOffered) {
   EXPECT_EQ(result.status, delivery_status::temporary);
   EXPECT_NE(result.detail.find("STARTTLS"), std::string::npos) << result.detail;
   EXPECT_TRUE(server.messages().empty()) << "never in plain text";
+}
+
+TEST(SmtpClient, StarttlsUpgradesBeforeAnythingIsSentAndVerifiesTheCertificate) {
+  test::fake_smtp_server server;
+  server.tls = test::tls_mode::starttls;
+  server.start();
+  auto url = url_of(server, "user:pass@");
+  url.security = smtp_security::starttls;
+  const auto result = run(url, request(), /*trusted=*/true);
+  EXPECT_EQ(result.status, delivery_status::sent) << result.detail;
+  ASSERT_EQ(server.messages().size(), 1u);
+  EXPECT_TRUE(server.messages()[0].tls);
+  EXPECT_FALSE(server.messages()[0].auth.empty()) << "credentials only through TLS";
+}
+
+TEST(SmtpClient, AnUntrustedCertificateIsRefused) {
+  test::fake_smtp_server server;
+  server.tls = test::tls_mode::starttls;
+  server.start();
+  auto url = url_of(server, "user:pass@");
+  url.security = smtp_security::starttls;
+  const auto result = run(url, request(), /*trusted=*/false);
+  EXPECT_EQ(result.status, delivery_status::temporary);
+  EXPECT_NE(result.detail.find("TLS handshake"), std::string::npos) << result.detail;
+  EXPECT_TRUE(server.messages().empty());
+}
+
+TEST(SmtpClient, RepliesInjectedBeforeTheHandshakeAreRefused) {
+  test::fake_smtp_server server;
+  server.tls = test::tls_mode::starttls;
+  server.inject_after_starttls = true;
+  server.start();
+  auto url = url_of(server);
+  url.security = smtp_security::starttls;
+  const auto result = run(url, request(), /*trusted=*/true);
+  EXPECT_EQ(result.status, delivery_status::temporary);
+  EXPECT_NE(result.detail.find("after the STARTTLS reply"), std::string::npos) << result.detail;
+}
+
+TEST(SmtpClient, SmtpsIsTlsFromTheFirstByte) {
+  test::fake_smtp_server server;
+  server.tls = test::tls_mode::implicit;
+  server.start();
+  auto url = url_of(server);
+  url.security = smtp_security::tls;
+  const auto result = run(url, request(), /*trusted=*/true);
+  EXPECT_EQ(result.status, delivery_status::sent) << result.detail;
+  ASSERT_EQ(server.messages().size(), 1u);
+  EXPECT_TRUE(server.messages()[0].tls);
 }
 
 }  // namespace
