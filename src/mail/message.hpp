@@ -11,7 +11,9 @@ struct message {
   std::string from;  ///< a bare address: user@host
   std::string to;
   std::string subject;  ///< UTF-8, one line
-  std::string text;     ///< UTF-8; any line endings
+  /// UTF-8; any line endings. Lines are not folded: keep each under 998
+  /// bytes (RFC 5322 §2.1.1), as links and prose are.
+  std::string text;
 };
 
 /// Throws std::invalid_argument unless `address` is a bare `local@domain` of
