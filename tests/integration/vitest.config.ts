@@ -10,6 +10,7 @@ const browser = 'tests/e2e/**/*.test.ts';
 /** Fault injection into the PostgreSQL server itself; the scale-out cluster (one shared PostgreSQL). */
 const postgresqlOnly = [
   'tests/integration/postgres-faults.test.ts',
+  'tests/integration/postgres-stalls.test.ts',
   'tests/integration/cluster-smoke.test.ts',
   'tests/integration/cluster.test.ts',
   'tests/integration/cluster-faults.test.ts',
@@ -28,6 +29,7 @@ const once = [
   'tests/integration/ssr.test.ts',
   'tests/integration/edge-faults.test.ts',
   'tests/integration/missed-invalidation.test.ts',
+  'tests/integration/schema-skew.test.ts',
 ];
 
 export default defineConfig({
