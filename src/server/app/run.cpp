@@ -137,6 +137,12 @@ int serve(registry& app, const app_options& options) {
   http::server& srv = *bound;
   if (svc.cfg.origins_follow_port)
     svc.allowed_origins = server::default_origins(svc.cfg.host, srv.port());
+  // Once serving for sure (a start-up error stays one line), so that nobody
+  // waits for a mail that is never sent.
+  if (svc.cfg.smtp_url.empty()) {
+    http::detail::log_line(
+        "mail: MIZAN_SMTP_URL is not set: mail is written to this log, not sent");
+  }
   const bool v6 = svc.cfg.host.find(':') != std::string::npos;
   std::cout << fmt::format("Mizan serving http://{}{}{}:{}/", v6 ? "[" : "", svc.cfg.host,
                            v6 ? "]" : "", srv.port())

@@ -134,17 +134,12 @@ std::unique_ptr<cache::store> make_cache(const settings& s, redis::endpoint* red
   return std::make_unique<cache::memory_store>(cache::memory_store_options{s.cache_bytes});
 }
 
-// Without MIZAN_SMTP_URL mail is written to the log, and start-up says so,
-// so that nobody waits for a mail that was never sent.
+// Without MIZAN_SMTP_URL mail is written to the log (serve says so).
 std::unique_ptr<mail::mailer> make_mailer(const settings& s) {
   mail::mailer_options o;
   if (!s.smtp_url.empty()) o.server = mail::parse_smtp_url(s.smtp_url);
   o.from = s.mail_from;
   o.log = [](std::string_view line) { http::detail::log_line(line); };
-  if (!o.server) {
-    http::detail::log_line(
-        "mail: MIZAN_SMTP_URL is not set: mail is written to this log, not sent");
-  }
   return std::make_unique<mail::mailer>(std::move(o));
 }
 
