@@ -139,6 +139,8 @@ export interface User {
   readonly id: number;
   readonly username: string;
   readonly email: string;
+  /** The user followed the link `auth_email_verify_request` (or sign-up) mailed to `email`. */
+  readonly email_verified: boolean;
   readonly is_staff: boolean;
   readonly is_superuser: boolean;
 }

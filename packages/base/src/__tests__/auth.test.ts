@@ -5,7 +5,7 @@ import { fail, fakeFetch, flush, json, tick } from './fakes.js';
 beforeEach(() => vi.useFakeTimers());
 afterEach(() => vi.useRealTimers());
 
-const user = { id: 1, username: 'ann', email: 'a@x.test', is_staff: false, is_superuser: false };
+const user = { id: 1, username: 'ann', email: 'a@x.test', email_verified: false, is_staff: false, is_superuser: false };
 // As generated from the schema: the server marks the functions that change the session.
 const login = { fn: 'auth_login', session: true } as const;
 const logout = { fn: 'auth_logout', session: true } as const;
