@@ -41,6 +41,10 @@ scripts/check-npm-pack.sh
 # The server entries' markup hydrated in Chromium against a stub API: no
 # mismatch, no context request (tests/ssr; the real server: tests/e2e/ssr-*).
 npm run test:e2e-ssr
+# The @mizan/devtools panel in Chromium against a stub API and WebSocket:
+# contexts, invalidation sources, server text shown as text (about 5 s). Its
+# absence from the front ends' production builds is checked by test:ts.
+npm run test:e2e-devtools
 # The kernel's size budget (5,000 B gzip) and the forms' (1,500 B): fails if over.
 npm run bench:size
 MIZAN_TODO_BIN="$PWD/build/asan/examples/todo/server/todo" \

@@ -10,7 +10,7 @@ export default defineConfig(({ mode, isSsrBuild }) => ({
   esbuild: { jsx: 'automatic' },
   resolve: {
     // The workspace packages from source, so no package build is needed first.
-    alias: { '@mizan/base': source('base'), '@mizan/react': source('react') },
+    alias: { '@mizan/base': source('base'), '@mizan/react': source('react'), '@mizan/devtools': source('devtools') },
     dedupe: ['react', 'react-dom'],
   },
   server: {

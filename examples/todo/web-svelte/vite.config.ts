@@ -10,7 +10,7 @@ export default defineConfig(({ mode, isSsrBuild }) => ({
   plugins: [svelte()],
   resolve: {
     // The workspace packages from source, so no package build is needed first.
-    alias: { '@mizan/base': source('base'), '@mizan/svelte': source('svelte') },
+    alias: { '@mizan/base': source('base'), '@mizan/svelte': source('svelte'), '@mizan/devtools': source('devtools') },
     dedupe: ['svelte'],
   },
   server: {

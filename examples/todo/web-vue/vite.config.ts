@@ -10,7 +10,7 @@ export default defineConfig(({ mode, isSsrBuild }) => ({
   plugins: [vue()],
   resolve: {
     // The workspace packages from source, so no package build is needed first.
-    alias: { '@mizan/base': source('base'), '@mizan/vue': source('vue') },
+    alias: { '@mizan/base': source('base'), '@mizan/vue': source('vue'), '@mizan/devtools': source('devtools') },
     dedupe: ['vue'],
   },
   server: {

@@ -1,4 +1,5 @@
-import { createClient, devWarnings } from '@mizan/base';
+import { createClient, devWarnings, type ClientOptions } from '@mizan/base';
+import { createDevtools } from '@mizan/devtools';
 import { createMizan } from '@mizan/vue';
 import { createApp, createSSRApp } from 'vue';
 import App from './App.vue';
@@ -10,12 +11,18 @@ import '../../web-shared/style.css';
 // and devices change (pushed invalidations, the activity channel). The client
 // is seeded with the data the server rendered the page with
 // (`window.__MIZAN_SSR_DATA__`), so hydrating fetches none of it again.
-// In development, the server's missed-invalidation warnings reach the console.
-const client = createClient({
+// In development, the server's missed-invalidation warnings reach the console,
+// and the @mizan/devtools panel (the button in the bottom right corner) shows
+// the cache, each invalidation and its source, the WebSocket, requests and
+// those warnings; a production build drops both.
+const options: ClientOptions = {
   broadcast: true,
   websocket: true,
   ...(import.meta.env.DEV ? { fetch: devWarnings() } : {}),
-});
+};
+const devtools = import.meta.env.DEV ? createDevtools() : undefined;
+const client = createClient(devtools ? devtools.instrument(options) : options);
+devtools?.mount(client);
 
 // Server markup is an element; the document served without a renderer has
 // none (only, at most, the `<!--app-html-->` placeholder).
