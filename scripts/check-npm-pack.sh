@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Proves that the npm packages (packages/base, react, vue, svelte) work for an
+# Proves that the npm packages (packages/base, react, vue, svelte, devtools) work for an
 # application outside this tree, installed from their tarballs: builds and
 # packs each, checks what each tarball holds (dist/*.js with their .d.ts, every
 # file package.json points at, a README, no tests), then, in one temporary app
@@ -16,7 +16,7 @@ cd "$(dirname "$0")/.."
 repo=$PWD
 say() { echo "check-npm-pack: $*" >&2; }
 fail() { say "FAIL: $*"; exit 1; }
-packages=(base react vue svelte)
+packages=(base react vue svelte devtools)
 frameworks=(react vue svelte)
 
 work=$(mktemp -d /tmp/mizan-npm-pack.XXXXXX)
@@ -101,7 +101,7 @@ for fw in "${frameworks[@]}"; do
   printf '{ "name": "mizan-pack-check-%s", "version": "0.0.0", "private": true, "type": "module" }\n' "$fw" >"$app/package.json"
   # shellcheck disable=SC2086 # deps[$fw] is a list of package specs
   (cd "$app" && npm install --no-audit --no-fund --loglevel=error \
-    "$work/tgz/mizan-base-"*.tgz "$work/tgz/mizan-$fw-"*.tgz ${deps[$fw]} "typescript@$ts_version" \
+    "$work/tgz/mizan-base-"*.tgz "$work/tgz/mizan-$fw-"*.tgz "$work/tgz/mizan-devtools-"*.tgz ${deps[$fw]} "typescript@$ts_version" \
     >"$work/install-$fw.log" 2>&1) &
   pids+=($!)
 done
@@ -193,6 +193,18 @@ export const key: string = canonicalParams({ id: 1, q: 'a b' });
 export const errors: string[] = validateField({ required: true }, '');
 export const form = createForm(client, add_todo);
 export const isError = (e: unknown): boolean => e instanceof MizanError;
+EOF
+)
+# @mizan/devtools, framework-free, in every app: the setup its README shows.
+devtools_ts=$(cat <<'EOF'
+import { createClient, type ClientOptions } from '@mizan/base';
+import { createDevtools, type Devtools, type InvalidationRecord } from '@mizan/devtools';
+
+const options: ClientOptions = { websocket: true };
+const devtools: Devtools | undefined = createDevtools({ limit: 50 });
+const client = createClient(devtools ? devtools.instrument(options) : options);
+export const unmount: (() => void) | undefined = devtools?.mount(client, document.body);
+export const sources: InvalidationRecord['source'][] = devtools?.recorder.invalidations.map((i) => i.source) ?? [];
 EOF
 )
 declare -A adapter_ts
@@ -303,6 +315,7 @@ for fw in "${frameworks[@]}"; do
   ext=ts; [[ $fw == react ]] && ext=tsx
   printf '%s\n' "$api_ts" >"$app/src/api.ts"
   printf '%s\n' "$base_ts" >"$app/src/base.ts"
+  printf '%s\n' "$devtools_ts" >"$app/src/devtools.ts"
   printf '%s\n' "${adapter_ts[$fw]}" >"$app/src/$fw.$ext"
   printf '%s\n' "$tsconfig" >"$app/tsconfig.json"
   printf '%s\n' '{ "extends": "./tsconfig.json", "compilerOptions": { "module": "node16", "moduleResolution": "node16" } }' \
@@ -312,7 +325,7 @@ for fw in "${frameworks[@]}"; do
       { head -n 40 "$work/tsc.log" >&2; fail "tsc -p $config in the $fw app (a file using @mizan/base and @mizan/$fw)"; }
   done
 done
-say "type-checked @mizan/base and each adapter's API (strict; moduleResolution bundler and node16)"
+say "type-checked @mizan/base, @mizan/devtools and each adapter's API (strict; moduleResolution bundler and node16)"
 
 # The runtime entries resolve in Node, from the installed packages: the
 # kernel fetches a context through a stub fetch; the adapters' exports load.
@@ -337,7 +350,14 @@ client.destroy();
 const adapter = await import(`@mizan/${fw}`);
 const names = { react: 'MizanProvider useMizanContext', vue: 'createMizan useMizanContext', svelte: 'setMizanClient createMizanContext' }[fw];
 for (const n of names.split(' ')) check(typeof adapter[n] === 'function', `@mizan/${fw} exports no ${n}`);
+// The recorder needs no DOM: a client instrumented in Node records its invalidation.
+const { createDevtools } = await import('@mizan/devtools');
+const devtools = createDevtools();
+const watched = createClient(devtools.instrument({ fetch, broadcast: false, refetchOnFocus: false, refetchOnReconnect: false }));
+watched.invalidate(['todos']);
+check(devtools.recorder.invalidations[0]?.source === 'app', '@mizan/devtools recorded no invalidation');
+watched.destroy();
 EOF
-    { cat "$work/node.log" >&2; fail "Node could not use @mizan/base and @mizan/$fw as installed in the $fw app"; }
+    { cat "$work/node.log" >&2; fail "Node could not use @mizan/base, @mizan/devtools and @mizan/$fw as installed in the $fw app"; }
 done
-say "OK: Node imported @mizan/base (a load through a stub fetch) and each adapter from the installed tarballs"
+say "OK: Node imported @mizan/base (a load through a stub fetch), @mizan/devtools (an invalidation recorded) and each adapter from the installed tarballs"
