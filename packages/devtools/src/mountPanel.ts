@@ -22,7 +22,7 @@ const refreshMs = 250;
 /**
  * Mounts the panel: a Shadow DOM host appended to `target`, collapsed to a
  * toggle button in the bottom right corner. Open, it redraws the current tab
- * on every record and every 250 ms, and only when what it shows changed.
+ * after records and every 250 ms, and only when what it shows changed.
  *
  * @returns the function that removes the host and stops the timer and listener
  */
@@ -91,7 +91,16 @@ export function mountPanel(client: Client, recorder: Recorder, target: HTMLEleme
       draw(true);
     }),
   );
-  const stop = recorder.subscribe(() => draw());
+  // A burst of records (a reconnect's refetches, many frames) draws once.
+  let queued = false;
+  const stop = recorder.subscribe(() => {
+    if (queued || !open) return;
+    queued = true;
+    queueMicrotask(() => {
+      queued = false;
+      draw();
+    });
+  });
 
   target.append(host);
   return () => {
