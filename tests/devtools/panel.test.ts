@@ -74,7 +74,7 @@ afterAll(async () => {
 });
 
 const host = (page: Page) => page.locator('[data-mizan-devtools]');
-/** The rows of the open tab, each as its cells' text joined by ' | '. */
+/** The rows of the open tab's table, newest first. */
 const rows = (page: Page) => host(page).locator('tbody tr');
 const row = (page: Page, text: string) => rows(page).filter({ hasText: text }).first();
 const openTab = (page: Page, name: string) => host(page).locator(`button[data-tab="${name}"]`).click();

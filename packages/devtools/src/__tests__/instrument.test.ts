@@ -131,6 +131,14 @@ describe('instrument: requests', () => {
     ]);
     expect(onSchemaChange.mock.calls).toEqual([['bbb'], ['bbb']]);
   });
+
+  it('says nothing of the schema when the client was given none', async () => {
+    const devtools = createDevtools();
+    const fetch = async (): Promise<Response> => json({ result: 1 }, { 'x-mizan-schema': 'bbb' });
+    await client(devtools.instrument({ ...base, auth: { token: () => 'jwt' }, fetch })).call('a');
+    expect(devtools.recorder.requests).toHaveLength(1);
+    expect(devtools.recorder.warnings).toEqual([]);
+  });
 });
 
 describe('instrument: WebSocket', () => {
