@@ -34,7 +34,7 @@ export const step_timeout_ms = 10_000;
 const appDir = (framework: Framework): string => join(root, 'examples', 'todo', `web-${framework}`);
 
 /** `vite build` of the app into `outDir`; rejects with Vite's output on failure. */
-function buildApp(framework: Framework, outDir: string): Promise<void> {
+export function buildApp(framework: Framework, outDir: string): Promise<void> {
   const vite = join(root, 'node_modules', 'vite', 'bin', 'vite.js');
   const child = spawn(process.execPath, [vite, 'build', '--outDir', outDir, '--emptyOutDir', '--logLevel', 'warn'], {
     cwd: appDir(framework),

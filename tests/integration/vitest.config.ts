@@ -19,7 +19,7 @@ const postgresqlOnly = [
  * What does not depend on the database runs once, on SQLite (README.md says
  * why for each): HTTP framing and hostile bytes, static files, the WebSocket
  * handshake, memory per connection, server-rendered pages and their renderers,
- * an edge cache that dies or freezes.
+ * an edge cache that dies or freezes, deploy skew (refused before any query).
  */
 const once = [
   'tests/integration/hostile.test.ts',
@@ -30,6 +30,7 @@ const once = [
   'tests/integration/edge-faults.test.ts',
   'tests/integration/missed-invalidation.test.ts',
   'tests/integration/schema-skew.test.ts',
+  'tests/e2e/deploy-skew.test.ts',
 ];
 
 export default defineConfig({

@@ -1,8 +1,9 @@
-import { createClient, devWarnings, type ClientOptions } from '@mizan/base';
+import { createClient, devWarnings, reloadOnNavigation, type ClientOptions } from '@mizan/base';
 import { createDevtools } from '@mizan/devtools';
 import { createMizan } from '@mizan/vue';
 import { createApp, createSSRApp } from 'vue';
 import App from './App.vue';
+import { schemaHash } from './api';
 import { pageOfLocation } from '../../web-shared/page';
 import '../../web-shared/style.css';
 
@@ -11,6 +12,8 @@ import '../../web-shared/style.css';
 // and devices change (pushed invalidations, the activity channel). The client
 // is seeded with the data the server rendered the page with
 // (`window.__MIZAN_SSR_DATA__`), so hydrating fetches none of it again.
+// After a deploy that changes the server's schema, the page stays as it is
+// and the next navigation loads the new code (`reloadOnNavigation`).
 // In development, the server's missed-invalidation warnings reach the console,
 // and the @mizan/devtools panel (the button in the bottom right corner) shows
 // the cache, each invalidation and its source, the WebSocket, requests and
@@ -18,6 +21,8 @@ import '../../web-shared/style.css';
 const options: ClientOptions = {
   broadcast: true,
   websocket: true,
+  schema: schemaHash,
+  onSchemaChange: reloadOnNavigation(),
   ...(import.meta.env.DEV ? { fetch: devWarnings() } : {}),
 };
 const devtools = import.meta.env.DEV ? createDevtools() : undefined;
