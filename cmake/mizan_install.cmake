@@ -41,13 +41,13 @@ install(DIRECTORY templates/ DESTINATION share/mizan/templates USE_SOURCE_PERMIS
 # where `mizan new` finds them for a new app's package.json.
 set(mizan_npm_dir ${PROJECT_BINARY_DIR}/npm)
 set(mizan_npm_commands COMMAND ${CMAKE_COMMAND} -E make_directory ${mizan_npm_dir})
-foreach(mizan_pkg base react vue svelte)
+foreach(mizan_pkg base react vue svelte devtools)
   list(APPEND mizan_npm_commands
     COMMAND npm run build --silent --workspace packages/${mizan_pkg}
     COMMAND npm pack --silent --workspace packages/${mizan_pkg} --pack-destination ${mizan_npm_dir})
 endforeach()
 add_custom_target(mizan_npm ${mizan_npm_commands} WORKING_DIRECTORY ${PROJECT_SOURCE_DIR}
-  COMMENT "Packing @mizan/base, react, vue and svelte into ${mizan_npm_dir}" VERBATIM)
+  COMMENT "Packing @mizan/base, react, vue, svelte and devtools into ${mizan_npm_dir}" VERBATIM)
 # A plain `cmake --install` packs them first when nothing has (it needs the
 # workspace's node_modules: `npm ci`); without Node.js it warns and installs
 # the C++ part alone, and `mizan new --mizan-npm <dir>` can name the packages.

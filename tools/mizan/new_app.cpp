@@ -131,6 +131,7 @@ std::vector<fs::path> create_app(const new_app_options& o) {
       {"framework", o.framework},
       {"mizan_base", npm_spec(o.npm_dir, "base")},
       {"mizan_adapter", npm_spec(o.npm_dir, o.framework)},
+      {"mizan_devtools", npm_spec(o.npm_dir, "devtools")},
       {"mizan_prefix", o.prefix.empty() ? "" : fs::absolute(o.prefix).lexically_normal().string()},
       {"main_ext", o.framework == "react" ? "tsx" : "ts"},
   };

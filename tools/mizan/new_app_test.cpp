@@ -30,7 +30,7 @@ std::string read(const fs::path& file) {
 // A stand-in for the packed packages: one tarball each (never opened).
 fs::path fake_npm(const fs::path& root) {
   fs::create_directories(root / "npm");
-  for (const auto* p : {"base", "react", "vue", "svelte"}) {
+  for (const auto* p : {"base", "react", "vue", "svelte", "devtools"}) {
     std::ofstream(root / "npm" / (std::string("mizan-") + p + "-0.1.0.tgz")) << "x";
   }
   return root / "npm";
@@ -77,9 +77,9 @@ TEST(create_app, writes_every_framework_with_no_placeholder_left) {
     }
     EXPECT_NE(read(t.path / "app" / "CMakeLists.txt").find("mizan_add_app(my_app"),
               std::string::npos);
-    EXPECT_NE(read(t.path / "app" / "web" / "package.json")
-                  .find(std::string("mizan-") + fw + "-0.1.0.tgz"),
-              std::string::npos);
+    const auto package_json = read(t.path / "app" / "web" / "package.json");
+    EXPECT_NE(package_json.find(std::string("mizan-") + fw + "-0.1.0.tgz"), std::string::npos);
+    EXPECT_NE(package_json.find("mizan-devtools-0.1.0.tgz"), std::string::npos);
     EXPECT_TRUE((fs::status(t.path / "app" / "test.sh").permissions() & fs::perms::owner_exec) !=
                 fs::perms::none);
   }

@@ -1,4 +1,5 @@
-import { createClient, devWarnings, reloadOnNavigation } from '@mizan/base';
+import { createClient, devWarnings, reloadOnNavigation, type ClientOptions } from '@mizan/base';
+import { createDevtools } from '@mizan/devtools';
 import { MizanProvider } from '@mizan/react';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
@@ -10,13 +11,18 @@ import './style.css';
 // and sign-in/out with the user's other tabs. After a deploy that changes
 // the server's schema, the next navigation loads the new code
 // (`reloadOnNavigation`). In development, the server's missed-invalidation
-// warnings reach the console.
-const client = createClient({
+// warnings reach the console, and the @mizan/devtools panel (the button in
+// the bottom right corner) shows the cache, each invalidation and where it
+// came from, requests and warnings; a production build drops both.
+const options: ClientOptions = {
   broadcast: true,
   schema: schemaHash,
   onSchemaChange: reloadOnNavigation(),
   ...(import.meta.env.DEV ? { fetch: devWarnings() } : {}),
-});
+};
+const devtools = import.meta.env.DEV ? createDevtools() : undefined;
+const client = createClient(devtools ? devtools.instrument(options) : options);
+devtools?.mount(client);
 
 createRoot(document.getElementById('app')!).render(
   <StrictMode>
