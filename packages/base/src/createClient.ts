@@ -141,7 +141,8 @@ export function createClient(options: ClientOptions = {}): Client {
     if (!ready || !socket?.send({ op: 'call', id, fn, args })) return;
     return new Promise((resolve, reject) => {
       calls.set(id, [resolve, reject]);
-      signal?.addEventListener('abort', () => (calls.delete(id), reject(signal.reason)), { once: true });
+      // 'abort' fires once at most: no `once` option needed.
+      signal?.addEventListener('abort', () => (calls.delete(id), reject(signal.reason)));
     });
   };
 

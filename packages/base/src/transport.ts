@@ -137,7 +137,7 @@ export function createTransport(options: ClientOptions): Transport {
           if (attempt >= retries || status < 0 || (status > 0 && status < 500) || signal?.aborted) throw e;
           await new Promise<void>((resolve, reject) => {
             const t = setTimeout(resolve, delay(attempt));
-            signal?.addEventListener('abort', () => (clearTimeout(t), reject(signal.reason)), { once: true });
+            signal?.addEventListener('abort', () => (clearTimeout(t), reject(signal.reason)));
           });
         }
       }
