@@ -187,6 +187,15 @@ const internals = /\/work\/|\/home\/|\/usr\/|\.cpp|\.hpp|std::|boost::|mizan::|\
  * Asserts an error reply: status, code, the exact envelope
  * `{"error":{"code","message"[,"fields"]}}`, JSON type, and no internals.
  */
+/** The attributes of a Set-Cookie line (`Path=/`, `HttpOnly`, ...), after its name=value. */
+export function attributes(line: string | undefined): string[] {
+  expect(line, 'Set-Cookie line').toBeDefined();
+  return line!
+    .split(';')
+    .slice(1)
+    .map((a) => a.trim());
+}
+
 export function expectError(
   reply: Reply,
   status: number,

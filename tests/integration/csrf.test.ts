@@ -1,18 +1,10 @@
 // CSRF (PROTOCOL §3 "CSRF and authentication"), cookie tossing and Secure
 // cookies over HTTP; sessions themselves are in session.test.ts.
 import { describe, expect, it } from 'vitest';
-import { Agent, expectError, password, signedIn, uniqueName, type User } from './agent.js';
+import { Agent, attributes, expectError, password, signedIn, uniqueName, type User } from './agent.js';
 import { startServer, useServer } from './server.js';
 
 const ctx = useServer();
-
-function attributes(line: string | undefined): string[] {
-  expect(line, 'Set-Cookie line').toBeDefined();
-  return line!
-    .split(';')
-    .slice(1)
-    .map((a) => a.trim());
-}
 
 describe('CSRF', () => {
   it('refuses an unsafe call without a token', async () => {

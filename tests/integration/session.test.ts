@@ -1,19 +1,11 @@
 // Sessions and CSRF over HTTP (PROTOCOL §3 "CSRF and authentication", and the
 // decisions on anonymous tokens and rotation in docs/protocol.md).
 import { describe, expect, it } from 'vitest';
-import { Agent, expectError, password, privateEntries, signedIn, uniqueName, type CallBody, type Reply, type User } from './agent.js';
+import { Agent, attributes, expectError, password, privateEntries, signedIn, uniqueName, type CallBody, type Reply, type User } from './agent.js';
 import { startServer, TodoServer, useServer } from './server.js';
 
 const ctx = useServer();
 const hex64 = /^[0-9a-f]{64}$/;
-
-function attributes(line: string | undefined): string[] {
-  expect(line, 'Set-Cookie line').toBeDefined();
-  return line!
-    .split(';')
-    .slice(1)
-    .map((a) => a.trim());
-}
 
 describe('GET session/', () => {
   it('gives an anonymous caller a signed CSRF token in the mizan_csrf cookie', async () => {
