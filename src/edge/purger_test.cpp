@@ -1,5 +1,6 @@
 #include "edge/purger.hpp"
 
+#include "core/captured_log.hpp"
 #include "edge/fake_purge_server.hpp"
 #include "edge/purge_request.hpp"
 
@@ -33,8 +34,7 @@ std::vector<std::string> words(const std::string& text) {
 
 // Collects what a purger reports, from any thread.
 struct observer {
-  std::mutex mutex;
-  std::vector<std::string> lines;
+  mizan::test::captured_log log;
   std::atomic<int> recoveries{0};
 
   purger_options options(std::string_view setting, std::chrono::milliseconds timeout = 2s) {
@@ -42,18 +42,11 @@ struct observer {
     o.targets = parse_purge_targets(setting);
     o.token = "tok";
     o.request_timeout = timeout;
-    o.log = [this](std::string_view line) {
-      std::lock_guard lock(mutex);
-      lines.emplace_back(line);
-    };
+    o.log = log.sink();
     o.recovered = [this] { ++recoveries; };
     return o;
   }
-  std::size_t count(std::string_view word) {
-    std::lock_guard lock(mutex);
-    return std::count_if(lines.begin(), lines.end(),
-                         [&](const auto& l) { return l.find(word) != std::string::npos; });
-  }
+  std::size_t count(std::string_view word) { return log.count(word); }
 };
 
 bool eventually(const std::function<bool()>& done) {

@@ -1,5 +1,7 @@
 #include "mail/mailer.hpp"
 
+#include "core/captured_log.hpp"
+
 #include "mail/fake_smtp_server.hpp"
 
 #include <gtest/gtest.h>
@@ -13,22 +15,7 @@ namespace {
 using namespace mizan::mail;
 using namespace std::chrono_literals;
 
-struct log_lines {
-  std::mutex mutex;
-  std::vector<std::string> lines;
-  std::function<void(std::string_view)> sink() {
-    return [this](std::string_view line) {
-      std::lock_guard lock(mutex);
-      lines.emplace_back(line);
-    };
-  }
-  std::size_t count(std::string_view needle) {
-    std::lock_guard lock(mutex);
-    std::size_t n = 0;
-    for (const auto& l : lines) n += l.find(needle) != std::string::npos;
-    return n;
-  }
-};
+using log_lines = mizan::test::captured_log;
 
 message to(std::string address) {
   return {"", std::move(address), "Hello", "Body"};
