@@ -1,7 +1,9 @@
 // The page of an app `mizan new` wrote, in Chromium (scripts/check-new-app.sh):
 //   node scripts/check-new-app-page.mjs http://127.0.0.1:PORT/
 // Loads it, waits for the public count, signs up, adds a note and waits for
-// the note and the new count; fails on any console error or page error.
+// the note and the new count, and for the count of another visitor's page
+// (pushed over the WebSocket: no reload, no focus); fails on any console
+// error or page error.
 import { chromium } from 'playwright-core';
 
 const url = process.argv[2];
@@ -27,6 +29,14 @@ try {
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
   page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()} ${r.failure()?.errorText}`));
 
+  // Another visitor, in a browser context of its own (no shared cookies or tabs).
+  const visitor = await (await browser.newContext()).newPage();
+  visitor.on('pageerror', (e) => problems.push(`visitor page error: ${e.message}`));
+  await visitor.goto(url);
+  const visitorCount = visitor.getByTestId('public-count');
+  await visitorCount.filter({ hasText: '0 notes by 0 users' }).waitFor({ timeout });
+  await visitor.evaluate(() => Object.assign(window, { __noReload: true }));
+
   await page.goto(url);
   const count = page.getByTestId('public-count');
   await count.filter({ hasText: '0 notes by 0 users' }).waitFor({ timeout });
@@ -40,6 +50,9 @@ try {
   await page.getByTestId('notes').getByText('written in Chromium').waitFor({ timeout });
   await count.filter({ hasText: '1 note by 1 user' }).waitFor({ timeout });
   console.log('check-new-app-page: signed up, added a note; the list and the count followed');
+  await visitorCount.filter({ hasText: '1 note by 1 user' }).waitFor({ timeout });
+  if (!(await visitor.evaluate(() => window.__noReload === true))) throw new Error('the visitor page reloaded');
+  console.log("check-new-app-page: another visitor's count followed, pushed over the WebSocket");
 
   if (problems.length) throw new Error(problems.join('\n'));
 } finally {

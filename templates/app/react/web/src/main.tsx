@@ -8,7 +8,9 @@ import { schemaHash } from './api';
 import './style.css';
 
 // Same origin, session cookies and CSRF; `broadcast` shares invalidations
-// and sign-in/out with the user's other tabs. After a deploy that changes
+// and sign-in/out with the user's other tabs; `websocket` hears what other
+// users change (the server pushes each mutation's invalidations, so the
+// public count follows everyone's notes). After a deploy that changes
 // the server's schema, the next navigation loads the new code
 // (`reloadOnNavigation`). In development, the server's missed-invalidation
 // warnings reach the console, and the @mizan/devtools panel (the button in
@@ -16,6 +18,7 @@ import './style.css';
 // came from, requests and warnings; a production build drops both.
 const options: ClientOptions = {
   broadcast: true,
+  websocket: true,
   schema: schemaHash,
   onSchemaChange: reloadOnNavigation(),
   ...(import.meta.env.DEV ? { fetch: devWarnings() } : {}),
