@@ -27,7 +27,13 @@ try {
   const problems = [];
   page.on('console', (m) => m.type() === 'error' && problems.push(`console error: ${m.text()}`));
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()} ${r.failure()?.errorText}`));
+  // An aborted fetch is the client's own doing: a refetch restarted by a
+  // newer invalidation (the call's answer and the WebSocket push both name
+  // the notes) aborts the one in flight.
+  page.on('requestfailed', (r) => {
+    const why = r.failure()?.errorText ?? '';
+    if (why != 'net::ERR_ABORTED') problems.push(`request failed: ${r.url()} ${why}`);
+  });
 
   // Another visitor, in a browser context of its own (no shared cookies or tabs).
   const visitor = await (await browser.newContext()).newPage();
