@@ -62,6 +62,9 @@ class pg_session {
   bool in_transaction() const noexcept;
   /// Whether the connection is up.
   bool open() const noexcept;
+  /// Whether statements report their tables to the thread's observation
+  /// (database_options::observe_tables).
+  bool observes_tables() const noexcept { return config_.options.observe_tables; }
   /// Rows inserted, updated or deleted through this object.
   std::int64_t changes() const noexcept { return changes_; }
 

@@ -1,6 +1,7 @@
 #include "db/pg_statement.hpp"
 
 #include "db/pg_error.hpp"
+#include "db/pg_table_counters.hpp"
 
 #include <fmt/format.h>
 
@@ -84,6 +85,54 @@ void pg_statement::bind_text(int index, std::string_view value) {
 }
 
 void pg_statement::run() {
+  if (!session_.observes_tables() || !observing()) {
+    run_once_or_again();
+  } else if (session_.in_transaction()) {
+    run_observed();
+  } else {
+    run_observed_alone();
+  }
+}
+
+void pg_statement::run_observed() {
+  // Read even when the BEGIN is still deferred (it goes with this query):
+  // the counters are the backend's unflushed ones, which may still hold
+  // earlier transactions'. Inside a transaction nothing flushes them.
+  const auto before = read_table_counters(session_);
+  run_once_or_again();
+  note_tables(counted_tables(before, read_table_counters(session_)));
+}
+
+void pg_statement::run_observed_alone() {
+  // The counters vanish with a transaction: the statement gets one of its
+  // own, as autocommit would give it, with the counters read inside it.
+  for (int attempt = 1;; ++attempt) {
+    session_.defer("BEGIN");
+    try {
+      run_observed();
+      session_.run("COMMIT");
+      return;
+    } catch (const pg_stale_statement&) {
+      roll_back_alone();
+      if (attempt == 2) throw;  // run_once_or_again() renamed it: once more
+    } catch (...) {
+      roll_back_alone();
+      throw;
+    }
+  }
+}
+
+void pg_statement::roll_back_alone() noexcept {
+  session_.drop_deferred();
+  if (!session_.in_transaction()) return;
+  try {
+    session_.run("ROLLBACK");
+  } catch (...) {
+    // The statement's own error is the one to report.
+  }
+}
+
+void pg_statement::run_once_or_again() {
   try {
     run_once();
   } catch (const pg_stale_statement&) {

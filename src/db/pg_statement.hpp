@@ -1,6 +1,7 @@
 // A cached PostgreSQL prepared statement behind detail::statement: prepared
 // on the server at its first run (again after a reconnect), parameters sent
-// as text, the whole result read at once.
+// as text, the whole result read at once. In development, runs inside an
+// observation report their tables (db/pg_table_counters.hpp).
 #pragma once
 
 #include <cstdint>
@@ -43,6 +44,10 @@ class pg_statement final : public statement {
 
  private:
   void run();
+  void run_observed();
+  void run_observed_alone();
+  void roll_back_alone() noexcept;
+  void run_once_or_again();
   void run_once();
   std::string& slot(int index);
 

@@ -19,6 +19,10 @@ table_observation::~table_observation() {
   current = outer_;
 }
 
+bool observing() noexcept {
+  return current != nullptr;
+}
+
 void note_tables(const statement_tables& tables) {
   if (current == nullptr) return;
   current->seen_.read.insert(tables.read.begin(), tables.read.end());

@@ -1,8 +1,10 @@
 // Which tables a stretch of work reads and writes, for development mode's
 // missed-invalidation check (docs/guide.md, "Catching a missed
 // invalidation"). A connection opened with database_options::observe_tables
-// (SQLite only) learns each statement's tables when it prepares it; each
-// execution adds them to the observation open on the executing thread.
+// learns each statement's tables (SQLite: when it prepares it, from the
+// authorizer; PostgreSQL: when it runs it, from the transaction's statistics,
+// db/pg_table_counters.hpp) and adds them to the observation open on the
+// executing thread.
 #pragma once
 
 #include <set>
@@ -12,8 +14,7 @@
 
 namespace mizan::db::detail {
 
-/// The application tables one prepared statement reads and writes, as
-/// SQLite's authorizer reported them at prepare time.
+/// The application tables one statement reads and writes.
 struct statement_tables {
   std::vector<std::string> read;
   std::vector<std::string> written;
@@ -53,5 +54,8 @@ class table_observation {
 
 /// Adds `tables` to the observation open on this thread, if there is one.
 void note_tables(const statement_tables& tables);
+
+/// Whether an observation is open on this thread.
+bool observing() noexcept;
 
 }  // namespace mizan::db::detail

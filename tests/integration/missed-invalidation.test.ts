@@ -2,7 +2,8 @@
 // missed invalidation") on the reference application: every flow it offers,
 // run with MIZAN_DEBUG=1, must leave no X-Mizan-Warning and no warning line
 // in the log, i.e. every mutation declares what it does to every context
-// reading the tables it writes. SQLite only: the check needs its authorizer.
+// reading the tables it writes. On both databases: SQLite's authorizer and
+// PostgreSQL's transaction statistics must agree on the reference app.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Agent, password, signedIn, uniqueName, type Reply, type Todo } from './agent.js';
 import { runTodo, useServer } from './server.js';

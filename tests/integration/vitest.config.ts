@@ -28,7 +28,6 @@ const once = [
   'tests/integration/memory.test.ts',
   'tests/integration/ssr.test.ts',
   'tests/integration/edge-faults.test.ts',
-  'tests/integration/missed-invalidation.test.ts',
   'tests/integration/schema-skew.test.ts',
   'tests/e2e/deploy-skew.test.ts',
 ];

@@ -55,10 +55,12 @@ struct database_options {
   /// PostgreSQL: how long opening a connection may take. After a failed
   /// attempt no thread tries again for a second: requests fail at once.
   std::chrono::milliseconds connect_timeout{5000};
-  /// SQLite, development only: each connection records which tables every
-  /// statement it prepares reads and writes, for the missed-invalidation
-  /// check of debug mode (docs/guide.md, "Catching a missed invalidation").
-  /// Off, nothing is installed on connections. Ignored by PostgreSQL.
+  /// Development only: each connection records which tables every statement
+  /// reads and writes, for the missed-invalidation check of debug mode
+  /// (docs/guide.md, "Catching a missed invalidation"). SQLite asks its
+  /// authorizer once per prepared statement; PostgreSQL reads the
+  /// transaction's statistics before and after each statement run inside an
+  /// observation (two more queries). Off, connections do neither.
   bool observe_tables = false;
 };
 

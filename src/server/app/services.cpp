@@ -114,18 +114,8 @@ db::database_options database_defaults(const settings& s) {
   return options;
 }
 
-std::unique_ptr<missed_invalidation_check> make_invalidation_check(const settings& s,
-                                                                   const db::database& database) {
+std::unique_ptr<missed_invalidation_check> make_invalidation_check(const settings& s) {
   if (!s.debug) return nullptr;
-  if (database.engine() != db::engine::sqlite) {
-    // Only SQLite's authorizer tells which tables a statement touches
-    // without parsing SQL (docs/guide.md, "Catching a missed invalidation").
-    std::fputs(
-        "mizan: note: the missed-invalidation check of debug mode needs SQLite; it is off on "
-        "PostgreSQL\n",
-        stderr);
-    return nullptr;
-  }
   return std::make_unique<missed_invalidation_check>();
 }
 
@@ -164,7 +154,7 @@ services::services(settings s, const registry& reg)
       jwt(make_verifier(cfg)),
       page_html(cfg.static_dir, cfg.debug),
       schema_json(boost::json::serialize(schema_of(cat))),
-      invalidation_check(make_invalidation_check(cfg, database)),
+      invalidation_check(make_invalidation_check(cfg)),
       mailer(make_mailer(cfg)) {}
 
 services::~services() = default;

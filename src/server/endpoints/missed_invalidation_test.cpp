@@ -4,9 +4,11 @@
 #include "server/dispatch/missed_invalidation.hpp"
 #include "server/endpoints/endpoints.hpp"
 
+#include "db/test_support.hpp"
 #include "server/app/test_services.hpp"
 #include "server/identity/csrf.hpp"
 
+#include <fmt/format.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -54,13 +56,16 @@ std::vector<std::string> warnings_of(const http::response& r) {
 
 class MissedInvalidation : public ::testing::Test {
  protected:
-  explicit MissedInvalidation(bool debug = true) : svc_(settings_with(debug), reg_) {
-    svc_.database.execute_script("CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT)");
+  explicit MissedInvalidation(bool debug = true, const std::string& database_url = {})
+      : svc_(settings_with(debug, database_url), reg_) {
+    const auto id = db_test::auto_id(svc_.database.engine());
+    svc_.database.execute_script(fmt::format("CREATE TABLE notes (id {}, body TEXT)", id));
   }
 
-  static settings settings_with(bool debug) {
+  static settings settings_with(bool debug, const std::string& database_url) {
     auto s = test::in_memory_settings();
     s.debug = debug;
+    if (!database_url.empty()) s.database_url = database_url;
     return s;
   }
 
@@ -93,6 +98,16 @@ class MissedInvalidation : public ::testing::Test {
 class MissedInvalidationOff : public MissedInvalidation {
  protected:
   MissedInvalidationOff() : MissedInvalidation(false) {}
+};
+
+// The database first: it must outlive the services.
+struct postgresql_database {
+  db_test::fresh_database fresh{db_test::engine::postgresql};
+};
+
+class PostgresqlMissedInvalidation : private postgresql_database, public MissedInvalidation {
+ protected:
+  PostgresqlMissedInvalidation() : MissedInvalidation(true, fresh.url()) {}
 };
 
 TEST_F(MissedInvalidation, AnUndeclaredWriteToATableAContextReadsIsNamedInAHeader) {
@@ -128,6 +143,15 @@ TEST_F(MissedInvalidation, AContextNotYetReadCannotBeCheckedAtTheMutation) {
   read_context("notes");
   EXPECT_THAT(testing::internal::GetCapturedStderr(),
               HasSubstr("warning: add_note writes table notes, read by context notes"));
+}
+
+TEST_F(PostgresqlMissedInvalidation, TheTransactionsStatisticsTellTheSameStory) {
+  read_context("notes");
+  EXPECT_THAT(warnings_of(call("add_note")),
+              ElementsAre(HasSubstr("add_note writes table notes, read by context notes")));
+  EXPECT_THAT(warnings_of(call("add_note_declared")), IsEmpty());
+  EXPECT_THAT(warnings_of(call("add_note_unaffected")), IsEmpty());
+  EXPECT_THAT(warnings_of(call("read_notes")), IsEmpty());
 }
 
 TEST_F(MissedInvalidationOff, DebugOffObservesNothing) {
