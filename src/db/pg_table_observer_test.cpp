@@ -15,18 +15,11 @@
 namespace {
 
 using mizan::db::database;
-using mizan::db::database_options;
 using mizan::db::detail::counted_tables;
 using mizan::db::detail::table_counters;
 using mizan::db::detail::table_observation;
 using ::testing::ElementsAre;
 using ::testing::IsEmpty;
-
-database_options observing() {
-  database_options o;
-  o.observe_tables = true;
-  return o;
-}
 
 class PostgresqlTableObservation : public ::testing::Test {
  protected:
@@ -40,7 +33,7 @@ class PostgresqlTableObservation : public ::testing::Test {
         "INSERT INTO todos (user_id, done) VALUES (1, 0), (2, 1)");
   }
   db_test::fresh_database fresh{db_test::engine::postgresql};
-  database db{fresh.url(), observing()};
+  database db{fresh.url(), db_test::observing_tables()};
 };
 
 TEST_F(PostgresqlTableObservation, RecordsTheTablesAQueryReads) {

@@ -13,16 +13,9 @@
 namespace {
 
 using mizan::db::database;
-using mizan::db::database_options;
 using mizan::db::detail::table_observation;
 using ::testing::ElementsAre;
 using ::testing::IsEmpty;
-
-database_options observing() {
-  database_options o;
-  o.observe_tables = true;
-  return o;
-}
 
 class TableObservation : public ::testing::Test {
  protected:
@@ -33,7 +26,7 @@ class TableObservation : public ::testing::Test {
         "CREATE TABLE mizan_sessions (key TEXT PRIMARY KEY, user_id INTEGER)");
   }
   db_test::temp_dir dir;
-  database db{dir.url(), observing()};
+  database db{dir.url(), db_test::observing_tables()};
 };
 
 TEST_F(TableObservation, RecordsTheTablesAQueryReads) {

@@ -46,6 +46,14 @@ class temp_dir {
   std::string path_;
 };
 
+/// Options of a database whose connections observe tables
+/// (db/table_observer.hpp), for the missed-invalidation check's tests.
+inline mizan::db::database_options observing_tables() {
+  mizan::db::database_options o;
+  o.observe_tables = true;
+  return o;
+}
+
 /// The engines a test runs on: the parameter of value-parameterized tests.
 ///
 ///     class Things : public ::testing::TestWithParam<db_test::engine> { ... };
