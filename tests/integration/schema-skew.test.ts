@@ -1,12 +1,14 @@
 // Deploy skew: the server sends the hash of its schema with every answer
 // (X-Mizan-Schema), the generated client holds the hash it was built from
 // (`schemaHash`), a kernel built from another schema hears of the change, and
-// its calls are refused (409 schema_mismatch) before they run.
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+// its calls are refused (409 schema_mismatch) before they run, over HTTP and
+// over a WebSocket whose handshake named the old schema.
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, type Client } from '../../packages/base/src/index.js';
 import * as api from '../golden/todo/index.js';
 import { Agent, signedIn, type Todo } from './agent.js';
 import { useServer } from './server.js';
+import { closeAll, connect } from './ws.js';
 
 const ctx = useServer();
 const stale = '0123456789abcdef';
@@ -57,6 +59,32 @@ describe('the server', () => {
   it('answers reads from any client: a stale tab still shows its data', async () => {
     const read = await alice.context('todos', '', { 'X-Mizan-Schema': stale });
     expect(read.status).toBe(200);
+  });
+});
+
+describe('the WebSocket', () => {
+  afterAll(closeAll);
+
+  it('refuses calls on a socket whose handshake named another schema, and still pushes', async () => {
+    const todo = await alice.addTodo('toggled over sockets');
+    const old = await connect(ctx.server, { cookie: alice.cookieHeader(), query: `s=${stale}` });
+    const refused = await old.call('toggle_todo', { id: todo.id });
+    expect(refused, old.log()).toMatchObject({ op: 'error', error: { code: 'schema_mismatch' } });
+    const done = async (): Promise<boolean> => {
+      const reply = await alice.context('todo', `id=${todo.id}`);
+      return reply.json<{ get_todo: Todo }>().get_todo.done;
+    };
+    expect(await done()).toBe(false);
+
+    // Pushes still reach it: it learns of changes until the page reloads.
+    const current = await connect(ctx.server, { cookie: alice.cookieHeader(), query: `s=${api.schemaHash}` });
+    expect((await current.call('toggle_todo', { id: todo.id })).op, current.log()).toBe('result');
+    expect(await done()).toBe(true);
+    await expect.poll(() => old.pushed().length, { timeout: 5_000 }).toBeGreaterThan(0);
+
+    const unmarked = await connect(ctx.server, { cookie: alice.cookieHeader() });
+    expect((await unmarked.call('toggle_todo', { id: todo.id })).op, unmarked.log()).toBe('result');
+    expect(await done()).toBe(false);
   });
 });
 

@@ -39,6 +39,8 @@ export interface ConnectOptions {
   readonly origin?: string;
   readonly cookie?: string;
   readonly headers?: Record<string, string>;
+  /** The handshake URL's query, without '?' (the kernel sends `s=<schema hash>`). */
+  readonly query?: string;
   /** false: never answer the server's pings. */
   readonly autoPong?: boolean;
   readonly name?: string;
@@ -217,7 +219,8 @@ export async function closeAll(): Promise<void> {
 
 /** Opens a socket to `server` and waits for the handshake; throws if it is refused. */
 export function connect(server: TodoServer, options: ConnectOptions = {}): Promise<Client> {
-  const ws = new WebSocket(`ws://127.0.0.1:${server.port}${wsPath}`, protocolsOf(options), clientOptions(options));
+  const query = options.query === undefined ? '' : `?${options.query}`;
+  const ws = new WebSocket(`ws://127.0.0.1:${server.port}${wsPath}${query}`, protocolsOf(options), clientOptions(options));
   const client = new Client(ws, options.name ?? 'client');
   opened.add(client);
   return new Promise((resolve, reject) => {

@@ -38,7 +38,7 @@ type Reply = { result: unknown; invalidate?: InvalidateEntry[] };
  * const stop = todos.subscribe(() => render(todos.getSnapshot()))
  */
 export function createClient(options: ClientOptions = {}): Client {
-  const { baseUrl = '', prefix = '/api/mizan', staleTime = 0, gcTime = 300_000, retry = 3, websocket } = options;
+  const { baseUrl = '', prefix = '/api/mizan', staleTime = 0, gcTime = 300_000, retry = 3, websocket, schema = '' } = options;
   const transport = createTransport(options);
   // Contexts whose data depends on who is signed in: the private ones and
   // those that need a user, cleared on sign-in and sign-out.
@@ -97,7 +97,7 @@ export function createClient(options: ClientOptions = {}): Client {
   const ws = typeof websocket == 'object' ? websocket : {};
   const Impl = ws.WebSocket ?? g.WebSocket;
   const origin: string | undefined = baseUrl || g.location?.origin;
-  const url = ws.url ?? (origin && origin.replace(/^http/, 'ws') + prefix + '/ws/');
+  const url = ws.url ?? (origin && origin.replace(/^http/, 'ws') + prefix + '/ws/?s=' + schema);
   const { token } = transport;
   const refetchAll = (): void => store.cache.forEach(store.markStale);
   const sub = (channel: string, op = 'sub'): unknown => socket?.send({ op, id: channel, channel });

@@ -198,10 +198,10 @@ export interface ClientOptions {
   /** Seed data; default `globalThis.__MIZAN_SSR_DATA__`. */
   readonly ssrData?: SSRData;
   /**
-   * The schema hash the generated code was built from (its `schema` export).
-   * Calls send it (`X-Mizan-Schema`), and a server running another schema
-   * refuses them (409 `schema_mismatch`) rather than run a write the client
-   * was not built for.
+   * The schema hash the generated code was built from (its `schemaHash`
+   * export). Calls send it (`X-Mizan-Schema`; the WebSocket in its URL,
+   * `?s=`), and a server running another schema refuses them (409
+   * `schema_mismatch`) rather than run a write the client was not built for.
    */
   readonly schema?: string;
   /**

@@ -2,8 +2,7 @@
 
 #include "server/realtime/realtime.hpp"
 
-#include "gen/schema_hash.hpp"
-#include "server/registry/schema.hpp"
+#include "server/dispatch/schema_skew.hpp"
 
 #include "server/endpoints/endpoints.hpp"
 #include "server/endpoints/responses.hpp"
@@ -44,15 +43,12 @@ std::optional<http::response> refuse_read(const services& svc, const http::reque
 }
 
 /// A call from a client generated from another schema (it sends its
-/// `schemaHash` as X-Mizan-Schema) is refused before it runs: its arguments
-/// and expectations are those of code the server no longer runs (deploy
-/// skew). Clients that send no hash are not checked.
+/// `schemaHash` as X-Mizan-Schema) is refused before it runs.
 std::optional<http::response> refuse_stale_client(std::string_view schema_hash,
                                                   const http::request& req) {
   const auto* sent = req.find("X-Mizan-Schema");
-  if (!sent || *sent == schema_hash) return std::nullopt;
-  return error_response(
-      error(409, "schema_mismatch", "The application was updated: reload the page and try again."));
+  if (!sent || !stale_schema(*sent, schema_hash)) return std::nullopt;
+  return error_response(schema_mismatch());
 }
 
 std::string_view if_none_match_of(const http::request& req) {
@@ -73,10 +69,7 @@ struct http_sink {
 }  // namespace
 
 app_handler::app_handler(services& svc, job_runner& runner, realtime* rt)
-    : svc_(svc),
-      runner_(runner),
-      realtime_(rt),
-      schema_hash_(gen::schema_hash(schema_of(svc.cat))) {}
+    : svc_(svc), runner_(runner), realtime_(rt) {}
 
 void app_handler::handle(const http::request& req, http::responder res) {
   const std::string_view path = req.path();
@@ -112,7 +105,7 @@ void app_handler::handle(const http::request& req, http::responder res) {
           });
     }
     if (kind == "call" && !name.empty()) {
-      if (auto refused = refuse_stale_client(schema_hash_, req))
+      if (auto refused = refuse_stale_client(svc_.schema_hash, req))
         return res.send(std::move(*refused));
       // Refusals (unknown function, wrong method) stay off the lane.
       const auto* f = svc_.cat.function(name);

@@ -26,7 +26,7 @@ class app_handler final : public http::handler {
   void draining() override { draining_.store(true); }
   /// The schema hash sent with every answer as X-Mizan-Schema (the HTTP
   /// server's response_headers); generated code holds it as `schemaHash`.
-  const std::string& schema_hash() const noexcept { return schema_hash_; }
+  const std::string& schema_hash() const noexcept { return svc_.schema_hash; }
 
  private:
   void handle_page(const http::request& req, http::responder res, page_match& page);
@@ -34,7 +34,6 @@ class app_handler final : public http::handler {
   services& svc_;
   job_runner& runner_;
   realtime* realtime_;
-  const std::string schema_hash_;
   std::atomic<bool> draining_{false};
 };
 

@@ -3,6 +3,7 @@
 #include "cache/memory_store.hpp"
 #include "cache/redis_store.hpp"
 #include "edge/purger.hpp"
+#include "gen/schema_hash.hpp"
 #include "http/log.hpp"
 #include "mail/mailer.hpp"
 #include "server/edge/edge_tagging.hpp"
@@ -154,6 +155,7 @@ services::services(settings s, const registry& reg)
       jwt(make_verifier(cfg)),
       page_html(cfg.static_dir, cfg.debug),
       schema_json(boost::json::serialize(schema_of(cat))),
+      schema_hash(gen::schema_hash(schema_of(cat))),
       invalidation_check(make_invalidation_check(cfg)),
       mailer(make_mailer(cfg)) {}
 

@@ -107,7 +107,10 @@ class services {
   /// lost connection to Redis): whatever may be stale must be refetched.
   std::vector<std::function<void()>> missed_listeners;
   const std::string schema_json;  // served at {prefix}/schema/ in debug mode
-  /// Debug mode on SQLite: the missed-invalidation check, which the
+  /// gen::schema_hash of the schema: sent with every HTTP answer, and what
+  /// calls are checked against (dispatch/schema_skew.hpp).
+  const std::string schema_hash;
+  /// Debug mode: the missed-invalidation check, which the
   /// endpoints feed with what each context and mutation touched. Null
   /// otherwise, and then the endpoints observe nothing.
   const std::unique_ptr<missed_invalidation_check> invalidation_check;

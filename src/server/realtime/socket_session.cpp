@@ -2,6 +2,7 @@
 
 #include "mizan/users.hpp"
 #include "server/dispatch/caller.hpp"
+#include "server/dispatch/schema_skew.hpp"
 #include "server/endpoints/endpoints.hpp"
 #include "server/identity/identity.hpp"
 #include "server/realtime/realtime.hpp"
@@ -36,7 +37,10 @@ struct socket_sink {
 
 socket_session::socket_session(realtime& rt, handshake_ptr handshake,
                                std::optional<mizan::user> user)
-    : rt_(rt), handshake_(std::move(handshake)), who_(std::make_shared<who>()) {
+    : rt_(rt),
+      handshake_(std::move(handshake)),
+      stale_client_(stale_schema(schema_of_handshake(handshake_->query()), rt.svc().schema_hash)),
+      who_(std::make_shared<who>()) {
   who_->user = std::move(user);
 }
 
@@ -65,6 +69,10 @@ void socket_session::on_text(std::string_view text) {
 }
 
 void socket_session::call(std::string id, std::string fn, boost::json::object args) {
+  if (stale_client_) {
+    self_.send(error_frame(id, schema_mismatch()));
+    return;
+  }
   auto& svc = rt_.svc();
   const auto* f = svc.cat.function(fn);
   // Refusals that need no database stay off the lane.

@@ -37,6 +37,9 @@ class socket_session final : public ws::session_handler {
 
   realtime& rt_;
   handshake_ptr handshake_;
+  /// Its handshake named another schema (`?s=`): calls are refused, pushes
+  /// and subscriptions go on (dispatch/schema_skew.hpp).
+  bool stale_client_;
   ws::socket_handle self_;
   /// Who the socket is, and the access token an `auth` frame sent (verified)
   /// with its user id. Written by the worker that answers `auth`, read on

@@ -37,9 +37,14 @@ describe('WebSocket', () => {
   it('connects to {prefix}/ws/ with the mizan.v1 subprotocol only when configured', () => {
     setup();
     expect(FakeWebSocket.all).toHaveLength(1);
-    expect(FakeWebSocket.last()).toMatchObject({ url: 'wss://app.test/api/mizan/ws/', protocol: 'mizan.v1' });
+    expect(FakeWebSocket.last()).toMatchObject({ url: 'wss://app.test/api/mizan/ws/?s=', protocol: 'mizan.v1' });
     setup({ websocket: false });
     expect(FakeWebSocket.all).toHaveLength(1);
+  });
+
+  it('names the schema it was built from in the URL, so that a newer server refuses its calls', () => {
+    setup({ schema: '0123456789abcdef' });
+    expect(FakeWebSocket.last().url).toBe('wss://app.test/api/mizan/ws/?s=0123456789abcdef');
   });
 
   it('applies pushed invalidations like any other (whole and scoped)', async () => {

@@ -184,7 +184,7 @@ describe('instrument: WebSocket', () => {
     vi.stubGlobal('WebSocket', FakeSocket);
     try {
       client(devtools.instrument({ ...base, fetch: async () => json(session), websocket: true }));
-      expect(FakeSocket.all.map((s) => s.url)).toEqual(['ws://127.0.0.1:9/api/mizan/ws/']);
+      expect(FakeSocket.all.map((s) => s.url)).toEqual(['ws://127.0.0.1:9/api/mizan/ws/?s=']);
       FakeSocket.all[0]!.serverOpen();
       expect(devtools.recorder.socket.state).toBe('open');
     } finally {
