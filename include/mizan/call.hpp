@@ -92,9 +92,11 @@ class call {
   void send_mail(mail_message m);
   /// The settings the account functions read.
   account_settings accounts() const;
-  /// Issues an access and a refresh JWT for `u`.
+  /// Issues an access and a refresh JWT for `u`. The refresh token is bound
+  /// to `u`'s current password: changing or resetting it revokes the token.
   token_pair issue_tokens(const mizan::user& u) const;
-  /// The user id of a valid refresh token, or nullopt.
+  /// The user id of a valid refresh token issued under the user's current
+  /// password, or nullopt.
   std::optional<std::int64_t> verify_refresh_token(std::string_view token) const;
 
  private:

@@ -22,12 +22,15 @@ struct jwt_claims {
   std::optional<std::int64_t> nbf{}, iat{};
   std::optional<std::string> iss{}, aud{}, jti{};
   std::string token_type{};  ///< "access" or "refresh"; empty: not written
+  /// Mizan's refresh tokens: which password they were issued under
+  /// (server/identity/refresh_stamp.hpp). Claim `password_stamp`.
+  std::optional<std::string> password_stamp{};
 };
 
 /// Signs `claims` as a compact JWS with header `{"alg":"HS256","typ":"JWT"}`.
 ///
-/// The payload lists sub, token_type, exp, nbf, iat, iss, aud, jti in that
-/// order, leaving out absent ones.
+/// The payload lists sub, token_type, exp, nbf, iat, iss, aud, jti,
+/// password_stamp in that order, leaving out absent ones.
 /// @param secret at least 32 bytes (RFC 7518 §3.2).
 /// @throws std::invalid_argument for a short secret, an empty `sub`, or a
 ///   NumericDate beyond ±(2^53 - 1).

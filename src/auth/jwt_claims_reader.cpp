@@ -79,6 +79,9 @@ jwt_result read_claims(const boost::json::object& payload, const claim_rules& ru
   if (read_string(payload, "jti", c.jti) == claim::wrong_type) {
     return {jwt_error::malformed, "claim jti is not a string"};
   }
+  if (read_string(payload, "password_stamp", c.password_stamp) == claim::wrong_type) {
+    return {jwt_error::malformed, "claim password_stamp is not a string"};
+  }
   bool audience_matches = false;
   const claim aud = read_audience(payload, rules.audience, c.aud, audience_matches);
   if (aud == claim::wrong_type) {

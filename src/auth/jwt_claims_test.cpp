@@ -75,11 +75,14 @@ TEST(JwtClaims, ChecksOptionalClaimTypes) {
   EXPECT_EQ(check(payload(R"(,"iat":1.5)"), c).error(), jwt_error::malformed);
   EXPECT_EQ(check(payload(R"(,"iss":["mizan"])"), c).error(), jwt_error::malformed);
   EXPECT_EQ(check(payload(R"(,"jti":7)"), c).error(), jwt_error::malformed);
-  const auto r =
-      check(payload(R"(,"iat":1999999000,"jti":"id-1","iss":"anyone","extra":{"a":[1]})"), c);
+  EXPECT_EQ(check(payload(R"(,"password_stamp":7)"), c).error(), jwt_error::malformed);
+  const auto r = check(payload(R"(,"iat":1999999000,"jti":"id-1","iss":"anyone",)"
+                               R"("password_stamp":"0123456789abcdef","extra":{"a":[1]})"),
+                       c);
   ASSERT_TRUE(r) << r.message();
   EXPECT_EQ(r.claims().iat, 1999999000);
   EXPECT_EQ(r.claims().jti, "id-1");
+  EXPECT_EQ(r.claims().password_stamp, "0123456789abcdef");
   EXPECT_EQ(r.claims().iss, "anyone");  // not checked: no issuer configured
 }
 

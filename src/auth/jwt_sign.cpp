@@ -28,7 +28,7 @@ std::string jwt_sign_hs256(const jwt_claims& claims, std::string_view secret) {
   check_date(claims.exp, "exp");
 
   boost::json::object payload;
-  payload.reserve(8);
+  payload.reserve(9);
   payload.emplace("sub", claims.sub);
   if (!claims.token_type.empty()) payload.emplace("token_type", claims.token_type);
   payload.emplace("exp", claims.exp);
@@ -43,6 +43,7 @@ std::string jwt_sign_hs256(const jwt_claims& claims, std::string_view secret) {
   if (claims.iss) payload.emplace("iss", *claims.iss);
   if (claims.aud) payload.emplace("aud", *claims.aud);
   if (claims.jti) payload.emplace("jti", *claims.jti);
+  if (claims.password_stamp) payload.emplace("password_stamp", *claims.password_stamp);
 
   std::string token(hs256_header);
   token += '.';

@@ -90,8 +90,12 @@ TEST(JwtSign, MatchesAnIndependentImplementation) {
 }
 
 TEST(JwtSign, RoundTripsThroughTheVerifier) {
-  const jwt_claims claims{
-      .sub = "7", .exp = expiry, .iat = expiry - 300, .jti = "x", .token_type = "refresh"};
+  const jwt_claims claims{.sub = "7",
+                          .exp = expiry,
+                          .iat = expiry - 300,
+                          .jti = "x",
+                          .token_type = "refresh",
+                          .password_stamp = "0123456789abcdef"};
   const auto result =
       jwt_verifier(hs256_config()).verify(jwt_sign_hs256(claims, secret), "refresh");
   ASSERT_TRUE(result) << result.message();
@@ -101,6 +105,7 @@ TEST(JwtSign, RoundTripsThroughTheVerifier) {
   EXPECT_FALSE(result.claims().nbf);
   EXPECT_EQ(result.claims().jti, "x");
   EXPECT_EQ(result.claims().token_type, "refresh");
+  EXPECT_EQ(result.claims().password_stamp, "0123456789abcdef");
 }
 
 TEST(JwtSign, RefusesWhatCouldNeverVerify) {

@@ -3,7 +3,7 @@
 // request tells nobody who has an account and cannot flood a mailbox, and a
 // mail server that is down delays mail without delaying any answer.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Agent, expectError, password, uniqueName, type User } from './agent.js';
+import { Agent, expectError, password, uniqueName, type User, type TokenPair } from './agent.js';
 import { freePort, startServer, type TodoServer } from './server.js';
 import { linkToken, SmtpSink } from './smtp-sink.js';
 
@@ -52,6 +52,7 @@ async function resetToken(origin: string, email: string, count = 1): Promise<str
 describe('password reset', () => {
   it('mails a link that sets a new password, signs the caller in and everyone else out', async () => {
     const { agent: other, user, email } = await signupWithEmail(server.origin);
+    const stolen = await new Agent(server.origin).ok<TokenPair>('auth_token', { username: user.username, password });
     const token = await resetToken(server.origin, email);
     const [mail] = await sink.mailsTo(email, 1, 10_000, resetSubject);
     if (!mail) throw new Error('no reset mail');
@@ -68,6 +69,9 @@ describe('password reset', () => {
     const old = await new Agent(server.origin).call('auth_login', { username: user.username, password });
     expectError(old, 401, 'unauthenticated');
     await new Agent(server.origin).login(user.username, newPassword);
+    // A refresh token issued before the reset (a stolen one) is revoked too.
+    const refreshed = await new Agent(server.origin).call('auth_refresh', { refresh: stolen.refresh });
+    expectError(refreshed, 401, 'unauthenticated');
   });
 
   it('refuses a weak password and keeps the link usable', async () => {

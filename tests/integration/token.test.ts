@@ -97,6 +97,42 @@ describe('JWT', () => {
     expect((await bearer(pair.access)).status).toBe(200);
   });
 
+  it('a password change revokes every refresh token issued before it', async () => {
+    const { agent, user: someone } = await signedIn(ctx.server.origin);
+    const before = await new Agent(ctx.server.origin).ok<TokenPair>('auth_token', {
+      username: someone.username,
+      password: 'correct horse battery',
+    });
+    expect(decode(before.refresh.split('.')[1]!)['password_stamp']).toMatch(/^[0-9a-f]{16}$/);
+    await agent.ok('auth_password_change', { old_password: 'correct horse battery', new_password: 'a new passphrase 2' });
+    const refused = await bearer(before.access, '/api/mizan/call/auth_refresh/', { refresh: before.refresh });
+    expectError(refused, 401, 'unauthenticated');
+    // The access token lives out its minutes (300 s), as simplejwt's do.
+    expect((await bearer(before.access)).status).toBe(200);
+    const after = await new Agent(ctx.server.origin).ok<TokenPair>('auth_token', {
+      username: someone.username,
+      password: 'a new passphrase 2',
+    });
+    const renewed = await bearer(after.access, '/api/mizan/call/auth_refresh/', { refresh: after.refresh });
+    expect(renewed.status, renewed.text).toBe(200);
+  });
+
+  it('refuses a signed refresh token without the stamp of the current password', async () => {
+    const key = secret('secret_key');
+    const claims = { sub: String(user.id), token_type: 'refresh', iat: now(), exp: now() + 300 };
+    const stamp = decode(tokens.refresh.split('.')[1]!)['password_stamp'];
+    const header = { alg: 'HS256', typ: 'JWT' };
+    // Sanity: with the right stamp, a token the test signs itself is accepted.
+    const good = await bearer(tokens.access, '/api/mizan/call/auth_refresh/', {
+      refresh: sign(header, { ...claims, password_stamp: stamp }, key),
+    });
+    expect(good.status, good.text).toBe(200);
+    for (const bad of [claims, { ...claims, password_stamp: '0000000000000000' }, { ...claims, password_stamp: 7 }]) {
+      const reply = await bearer(tokens.access, '/api/mizan/call/auth_refresh/', { refresh: sign(header, bad, key) });
+      expectError(reply, 401, 'unauthenticated');
+    }
+  });
+
   it('refuses tampered, foreign, expired and alg:none tokens with 401', async () => {
     const key = secret('secret_key');
     const claims = { sub: String(user.id), token_type: 'access', iat: now(), exp: now() + 300 };

@@ -2,6 +2,7 @@
 #include "mizan/call.hpp"
 
 #include "auth/jwt.hpp"
+#include "core/crypto.hpp"
 #include "mail/message.hpp"
 #include "mizan/db.hpp"
 #include "mizan/error.hpp"
@@ -9,6 +10,7 @@
 #include "server/dispatch/caller.hpp"
 #include "server/identity/identity.hpp"
 #include "server/identity/identity_services.hpp"
+#include "server/identity/refresh_stamp.hpp"
 
 #include <charconv>
 #include <stdexcept>
@@ -97,6 +99,8 @@ token_pair call::issue_tokens(const mizan::user& u) const {
   auth::jwt_claims refresh = access;
   refresh.exp = now + cfg.refresh_token_seconds;
   refresh.token_type = "refresh";
+  refresh.password_stamp = server::refresh_stamp(db(), cfg.secret_key, u.id);
+  if (!refresh.password_stamp) throw error(errc::unauthenticated, "No such user.");
   return token_pair{auth::jwt_sign_hs256(access, cfg.secret_key),
                     auth::jwt_sign_hs256(refresh, cfg.secret_key), cfg.access_token_seconds};
 }
@@ -108,6 +112,11 @@ std::optional<std::int64_t> call::verify_refresh_token(std::string_view token) c
   std::int64_t id = 0;
   const auto [end, ec] = std::from_chars(sub.data(), sub.data() + sub.size(), id);
   if (ec != std::errc{} || end != sub.data() + sub.size()) return std::nullopt;
+  // Issued under another password (changed or reset since), or before
+  // tokens carried the stamp: refused.
+  const auto& stamp = result.claims().password_stamp;
+  const auto current = server::refresh_stamp(db(), state_->services->cfg.secret_key, id);
+  if (!stamp || !current || !crypto::constant_time_equal(*stamp, *current)) return std::nullopt;
   return id;
 }
 
