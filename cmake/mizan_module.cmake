@@ -59,7 +59,8 @@ endfunction()
 # the gtest patterns (`*/postgresql`), e.g. FIXTURES_REQUIRED for a service
 # they need. Call it after mizan_module(NAME) in the same CMakeLists.txt. A
 # test takes the properties of the first call whose FILTER matches it, so
-# put the narrower filters first and repeat what they share. Every test has
+# put the narrower filters first and repeat what they share. With tests off
+# (MIZAN_TESTS) it does nothing. Every test has
 # ENVIRONMENT MIZAN_SOURCE_DIR: set more variables with
 # ENVIRONMENT_MODIFICATION NAME=set:VALUE.
 function(mizan_test_properties name)
